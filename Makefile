@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# khv top-level build. "make" builds the module, khvctl, the guest programs and
+# the selftests; "make test" runs everything in the Bochs test VM and ends with
+# one line "N passed, N failed". See README.md.
+
+KHV_CACHE ?= /var/cache/khv
+export KHV_CACHE
+
+TESTVM := $(CURDIR)/tools/testvm
+
+# DEBUG=1 selects the debug kernel config (KASAN, lockdep, kmemleak).
+KVARIANT := $(if $(filter 1 y yes,$(DEBUG)),--debug,)
+
+# Without KDIR the module is built for the project's own test kernel, which
+# tools/testvm/kernel.sh builds once and caches under $(KHV_CACHE).
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell $(TESTVM)/kernel.sh $(KVARIANT) --print-dir)
+KDIR_DEP := kernel
+endif
+
+# The unpacked 6.12 source: kselftest_harness.h and the uapi headers come from it.
+KSRC ?= $(shell $(TESTVM)/kernel.sh --print-src)
+export KSRC
+
+CPUS ?= 2
+
+.PHONY: all deps kernel src module tools selftests check test test-debug clean
+
+all: module tools selftests
+
+deps:
+	$(TESTVM)/deps.sh
+
+kernel: deps
+	$(TESTVM)/kernel.sh $(KVARIANT)
+
+src: deps
+	$(TESTVM)/kernel.sh --src-only
+
+module: $(KDIR_DEP)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+tools: src
+	$(MAKE) -C tools
+
+selftests: src
+	$(MAKE) -C selftests
+
+# W=1 builds against the test kernel (6.12) and Debian's 6.1 headers; any
+# compiler warning fails the target.
+check: kernel
+	$(TESTVM)/check-builds.sh
+
+test: all
+	$(TESTVM)/run $(KVARIANT) --cpus $(CPUS)
+
+test-debug:
+	$(MAKE) test DEBUG=1
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C tools clean
+	$(MAKE) -C selftests clean

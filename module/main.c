@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khv: module entry, the /dev/khv misc device and the system-fd ioctls.
+ *
+ * The device speaks the x86 KVM ABI (<linux/kvm.h>), so a program written for
+ * /dev/kvm can open /dev/khv instead.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/kvm.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include "khv.h"
+#include "vmx.h"
+
+static ushort mode = 0600;
+module_param(mode, ushort, 0444);
+MODULE_PARM_DESC(mode, "permission bits of /dev/khv (default 0600)");
+
+/*
+ * Capabilities are answered from what is implemented, never from what is
+ * planned: QEMU and the KVM selftests switch on ioctls by these answers and
+ * treat a failing one as fatal.
+ */
+long khv_check_extension(long cap)
+{
+	switch (cap) {
+	default:
+		return 0;
+	}
+}
+
+static long khv_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	switch (cmd) {
+	case KVM_GET_API_VERSION:
+		if (arg)
+			return -EINVAL;
+		return KHV_API_VERSION;
+	case KVM_CHECK_EXTENSION:
+		return khv_check_extension(arg);
+	default:
+		/* Real KVM answers unknown system ioctls with EINVAL. */
+		return -EINVAL;
+	}
+}
+
+static const struct file_operations khv_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= khv_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice khv_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "khv",
+	.fops	= &khv_dev_fops,
+};
+
+static int __init khv_init(void)
+{
+	int r;
+
+	r = khv_vmx_init();
+	if (r)
+		return r;
+
+	r = khv_sysfs_init();
+	if (r)
+		goto out_vmx;
+
+	khv_dev.mode = mode;
+	r = misc_register(&khv_dev);
+	if (r) {
+		pr_err("cannot register /dev/khv: %d\n", r);
+		goto out_sysfs;
+	}
+	return 0;
+
+out_sysfs:
+	khv_sysfs_exit();
+out_vmx:
+	khv_vmx_exit();
+	return r;
+}
+
+static void __exit khv_exit(void)
+{
+	misc_deregister(&khv_dev);
+	khv_sysfs_exit();
+	khv_vmx_exit();
+}
+
+module_init(khv_init);
+module_exit(khv_exit);
+
+MODULE_DESCRIPTION("khv: a loadable-module hypervisor with the x86 KVM ABI");
+MODULE_AUTHOR("The khv developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(KHV_VERSION);
