@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+# The default test plan, run by /init inside the test VM (busybox sh, cwd /khv).
+# KUnit suites first (they need no VMX), then the module and its selftests.
+. /khv/plan-lib.sh
+
+kunit_module /khv/khv_test.ko
+
+insmod /khv/khv.ko || echo "KHV-PLAN: insmod khv.ko failed"
+
+# Device and VMX state first, then hotplug, then the guest-running tests;
+# load/unload last because it reloads the module.
+for t in /khv/selftests/*_test; do
+	case "$t" in
+	*/khv_load_test) ;;
+	*) selftest "$t" ;;
+	esac
+done
+selftest /khv/selftests/khv_load_test
