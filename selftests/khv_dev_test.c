@@ -84,11 +84,11 @@ TEST(device_node_is_root_only_char_device)
 
 	ASSERT_EQ(0, stat(KHV_DEV_PATH, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
-	EXPECT_EQ(0600, st.st_mode & 07777);
-	EXPECT_EQ(0, st.st_uid);
-	EXPECT_EQ(0, st.st_gid);
+	EXPECT_EQ(0600u, st.st_mode & 07777);
+	EXPECT_EQ(0u, st.st_uid);
+	EXPECT_EQ(0u, st.st_gid);
 	/* A misc device: major 10. */
-	EXPECT_EQ(10, major(st.st_rdev));
+	EXPECT_EQ(10u, major(st.st_rdev));
 }
 
 /* An unprivileged user cannot open the 0600 device. */
