@@ -44,11 +44,40 @@ struct khv_vmx_caps {
 	bool has_tpr_shadow;
 };
 
+/*
+ * Reads the capability MSRs through @read (returns 0 or -errno, like
+ * rdmsrl_safe()), choosing the TRUE_ control MSRs when IA32_VMX_BASIC bit 55
+ * says they exist and skipping MSRs the CPU does not have (SDM A.1, A.3.3,
+ * A.10). IA32_FEATURE_CONTROL is read as well.
+ */
+int khv_vmx_read_msrs(struct khv_vmx_msrs *msrs,
+		      int (*read)(u32 index, u64 *value));
+
+/*
+ * Checks everything khv requires and fills @caps. Returns 0, or a negative
+ * errno with *@why naming the first missing requirement in a few words:
+ *   -EPERM	 VMX disabled and locked in IA32_FEATURE_CONTROL
+ *   -EOPNOTSUPP a required feature is missing (EPT, unrestricted guest, ...)
+ *   -EIO	 the MSRs hold values the SDM rules out (bad VMCS size, ...)
+ */
 int khv_vmx_caps_decode(const struct khv_vmx_msrs *msrs,
 			struct khv_vmx_caps *caps, const char **why);
+/*
+ * The value of one control field: bits the CPU forces to 1, plus @required
+ * (-EOPNOTSUPP if the CPU cannot set one of them), plus those bits of
+ * @optional the CPU allows; other optional bits are dropped.
+ */
 int khv_vmx_ctl_value(const struct khv_vmx_ctl *ctl, u32 required,
 		      u32 optional, u32 *value);
 bool khv_vmx_caps_equal(const struct khv_vmx_caps *a,
 			const struct khv_vmx_caps *b);
+
+/* Whether @cr obeys IA32_VMX_CR0/CR4_FIXED0/1 (SDM A.7, A.8). */
+bool khv_vmx_cr_ok(u64 cr, u64 fixed0, u64 fixed1);
+
+/* INVEPT/INVVPID types, decoded from ept_vpid_cap for the VMCS code. */
+bool khv_vmx_has_invept_single(const struct khv_vmx_caps *caps);
+bool khv_vmx_has_invept_all(const struct khv_vmx_caps *caps);
+bool khv_vmx_has_invvpid_all(const struct khv_vmx_caps *caps);
 
 #endif /* _KHV_VMX_CAPS_H */
