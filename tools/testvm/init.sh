@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the khv test VM (busybox sh). Mounts the pseudo filesystems, says
+# the guest is up, runs /khv/plan.sh and powers off; the host runner reads
+# the KHV-* marker lines on the serial console.
+
+export PATH=/khv/bin:/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/tmp
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+exec </dev/console >/dev/console 2>&1
+
+. /khv/vm.conf
+
+up=$(cut -d' ' -f1 /proc/uptime)
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+if [ "$cpus" != "$KHV_CPUS" ]; then
+	echo "KHV-BOOT-FAIL uptime=$up cpus=$cpus expected=$KHV_CPUS" \
+		"online=$(cat /sys/devices/system/cpu/online)"
+	poweroff -f
+fi
+echo "KHV-BOOT-OK uptime=$up cpus=$cpus"
+
+cd /khv
+sh /khv/plan.sh
+rc=$?
+
+# kmemleak only reports objects older than 5 s that survived two scans.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo "KHV-KMEMLEAK-BEGIN"
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan >/sys/kernel/debug/kmemleak
+	echo "KHV-KMEMLEAK-END"
+fi
+
+echo "KHV-PLAN-END rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
+poweroff -f
