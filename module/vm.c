@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM fd: KVM_CREATE_VM, the VM ioctls, guest memory and its EPT.
+ *
+ * Guest memory is mapped lazily: the first access to a guest page exits with
+ * an EPT violation, khv_vm_ept_fault() pins the user page backing it and maps
+ * it. Pages stay pinned until their slot is deleted or moved or the VM dies;
+ * docs/memory.md explains the choice and what munmap and fork do.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/kvm.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+#include <asm/asm.h>
+#include <asm/mtrr.h>
+#include <asm/processor.h>
+#include <asm/vmx.h>
+
+#include "khv.h"
+#include "vcpu.h"
+#include "vm.h"
+#include "vmx.h"
+
+static u64 *vm_alloc_table(void *ctx)
+{
+	return (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+}
+
+static void vm_free_table(void *ctx, u64 *table)
+{
+	free_page((unsigned long)table);
+}
+
+static const struct khv_ept_alloc vm_ept_alloc = {
+	.alloc_table	= vm_alloc_table,
+	.free_table	= vm_free_table,
+};
+
+/* Release callback of the EPT: the guest may have written to any page. */
+static void vm_unpin(void *ctx, u64 gpa, u64 hpa)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(hpa));
+
+	unpin_user_pages_dirty_lock(&page, 1, true);
+}
+
+/* Guest-physical addresses the EPT and this CPU can both express. */
+static unsigned int vm_gpa_bits(void)
+{
+	return min_t(unsigned int, boot_cpu_data.x86_phys_bits,
+		     KHV_EPT_GPA_BITS);
+}
+
+/* INVEPT (SDM Vol. 3C, 31.3); false on VMfailInvalid or VMfailValid. */
+static bool khv_invept(unsigned long type, u64 eptp)
+{
+	struct {
+		u64 eptp;
+		u64 reserved;
+	} desc = { eptp, 0 };
+	bool fail;
+
+	asm volatile("invept %[desc], %[type]" CC_SET(be)
+		     : CC_OUT(be) (fail)
+		     : [desc] "m" (desc), [type] "r" (type)
+		     : "memory");
+	return !fail;
+}
+
+struct vm_invept_req {
+	unsigned long type;
+	u64 eptp;
+};
+
+static void vm_invept_on_cpu(void *info)
+{
+	const struct vm_invept_req *req = info;
+
+	/* INVEPT outside VMX operation is #UD: skip CPUs khv left. */
+	if (!cpumask_test_cpu(smp_processor_id(), khv_vmx_cpus()))
+		return;
+	if (!khv_invept(req->type, req->eptp))
+		pr_err_once("INVEPT type %lu failed on CPU %d\n", req->type,
+			    smp_processor_id());
+}
+
+/*
+ * Drop the translations every CPU may have cached for this VM's EPT (SDM
+ * 29.4.3). The IPI also forces a VM exit on a CPU running one of the VM's
+ * vCPUs, so when this returns no CPU can still use a revoked entry.
+ */
+static void vm_flush_ept(struct khv_vm *vm)
+{
+	struct vm_invept_req req = { .eptp = vm->eptp };
+
+	if (khv_vmx_caps.ept_vpid_cap & VMX_EPT_EXTENT_CONTEXT_BIT)
+		req.type = VMX_EPT_EXTENT_CONTEXT;
+	else
+		req.type = VMX_EPT_EXTENT_GLOBAL;
+	on_each_cpu_mask(khv_vmx_cpus(), vm_invept_on_cpu, &req, true);
+}
+
+u64 khv_vm_eptp(struct khv_vm *vm)
+{
+	return vm->eptp;
+}
+
+void khv_vm_get(struct khv_vm *vm)
+{
+	refcount_inc(&vm->refs);
+}
+
+/* Runs when the last fd is gone: no vCPU can be running. */
+static void vm_destroy(struct khv_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		khv_vcpu_destroy(vm->vcpus[i]);
+	if (vm->ept.root) {
+		/*
+		 * CPUs tag cached translations with the root's address; a
+		 * later VM may get the same root page.
+		 */
+		vm_flush_ept(vm);
+		khv_ept_destroy(&vm->ept, vm_unpin, NULL);
+	}
+	mmdrop(vm->mm);
+	mutex_destroy(&vm->mmu_lock);
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+}
+
+void khv_vm_put(struct khv_vm *vm)
+{
+	if (refcount_dec_and_test(&vm->refs))
+		vm_destroy(vm);
+}
+
+static int vm_set_memory_region(struct khv_vm *vm,
+				const struct kvm_userspace_memory_region *mem)
+{
+	struct khv_memslot_change chg;
+	int r;
+
+	mutex_lock(&vm->lock);
+	mutex_lock(&vm->mmu_lock);
+	r = khv_memslot_prepare(&vm->slots, mem, vm_gpa_bits(), &chg);
+	if (r || chg.op == KHV_MEMSLOT_NOP)
+		goto out;
+
+	/*
+	 * Pages leaving the guest: make them unreachable, flush every CPU's
+	 * cached translations, only then unpin. Unpinning first would let a
+	 * vCPU write to a page the host has already reused.
+	 */
+	if ((chg.op == KHV_MEMSLOT_DELETE || chg.op == KHV_MEMSLOT_MOVE) &&
+	    khv_ept_revoke_range(&vm->ept, chg.old.gpa, chg.old.size)) {
+		vm_flush_ept(vm);
+		khv_ept_reap_range(&vm->ept, chg.old.gpa, chg.old.size,
+				   vm_unpin, NULL);
+	}
+	khv_memslot_commit(&vm->slots, &chg);
+	vm->slots_gen++;
+out:
+	mutex_unlock(&vm->mmu_lock);
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+static int vm_create_vcpu(struct khv_vm *vm, unsigned long id)
+{
+	int r;
+
+	if (id >= KHV_MAX_VCPU_ID)
+		return -EINVAL;
+
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus >= KHV_MAX_VCPUS) {
+		r = -EINVAL;
+	} else if (test_bit(id, vm->vcpu_ids)) {
+		r = -EEXIST;
+	} else {
+		r = khv_vcpu_create(vm, id);
+		if (r >= 0)
+			__set_bit(id, vm->vcpu_ids);
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+/* Whether the present leaf @entry grants the access an exit reported. */
+static bool vm_leaf_allows(u64 entry, unsigned long exit_qual)
+{
+	u64 need = 0;
+
+	if (exit_qual & EPT_VIOLATION_ACC_READ)
+		need |= VMX_EPT_READABLE_MASK;
+	if (exit_qual & EPT_VIOLATION_ACC_WRITE)
+		need |= VMX_EPT_WRITABLE_MASK;
+	if (exit_qual & EPT_VIOLATION_ACC_INSTR)
+		need |= VMX_EPT_EXECUTABLE_MASK;
+	return (entry & need) == need;
+}
+
+static int vm_pin_errno(long r)
+{
+	if (r == -ENOMEM || r == -EINTR)
+		return r;
+	return -EFAULT;
+}
+
+int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual)
+{
+	const struct khv_memslot *slot;
+	struct page *page;
+	unsigned long hva;
+	u64 gen, leaf;
+	long r;
+
+	gpa &= PAGE_MASK;
+	mutex_lock(&vm->mmu_lock);
+	slot = khv_memslot_find(&vm->slots, gpa);
+	if (!slot) {
+		mutex_unlock(&vm->mmu_lock);
+		return -ENOENT;
+	}
+	hva = khv_memslot_hva(slot, gpa);
+	leaf = khv_ept_lookup(&vm->ept, gpa);
+	gen = vm->slots_gen;
+	mutex_unlock(&vm->mmu_lock);
+
+	/* Another vCPU mapped it since this one exited. */
+	if (leaf & VMX_EPT_RWX_MASK)
+		return vm_leaf_allows(leaf, exit_qual) ? 0 : -EFAULT;
+
+	/*
+	 * Pinning may sleep (page-in, userfaultfd), so it runs without the
+	 * lock; a slot change meanwhile is seen through slots_gen. FOLL_WRITE
+	 * breaks copy-on-write now, so the guest gets the page the VMM sees.
+	 */
+	if (current->mm != vm->mm)
+		return -EFAULT;
+	r = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	if (r != 1)
+		return vm_pin_errno(r);
+
+	mutex_lock(&vm->mmu_lock);
+	if (gen == vm->slots_gen)
+		r = khv_ept_map(&vm->ept, gpa, page_to_phys(page),
+				VMX_EPT_RWX_MASK, MTRR_TYPE_WRBACK);
+	else
+		r = -EAGAIN;	/* the slot changed: let the guest fault again */
+	mutex_unlock(&vm->mmu_lock);
+
+	if (r) {
+		unpin_user_page(page);
+		/* -EEXIST: another vCPU won the race for this page. */
+		if (r == -EEXIST || r == -EAGAIN)
+			r = 0;
+	}
+	return r;
+}
+
+/* Copy between @kbuf and guest memory, one slot at a time. */
+static int vm_copy_guest(struct khv_vm *vm, u64 gpa, void *kbuf, size_t len,
+			 bool to_guest)
+{
+	const struct khv_memslot *slot;
+	unsigned long hva, left;
+	size_t chunk = 0;
+
+	if (current->mm != vm->mm)
+		return -EFAULT;
+	while (len) {
+		mutex_lock(&vm->mmu_lock);
+		slot = khv_memslot_find(&vm->slots, gpa);
+		if (slot) {
+			hva = khv_memslot_hva(slot, gpa);
+			chunk = min_t(u64, len, slot->gpa + slot->size - gpa);
+		}
+		mutex_unlock(&vm->mmu_lock);
+		if (!slot)
+			return -ENOENT;
+
+		if (to_guest)
+			left = copy_to_user((void __user *)hva, kbuf, chunk);
+		else
+			left = copy_from_user(kbuf, (void __user *)hva, chunk);
+		if (left)
+			return -EFAULT;
+		gpa += chunk;
+		kbuf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int khv_vm_read_guest(struct khv_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return vm_copy_guest(vm, gpa, buf, len, false);
+}
+
+int khv_vm_write_guest(struct khv_vm *vm, u64 gpa, const void *buf,
+		       size_t len)
+{
+	return vm_copy_guest(vm, gpa, (void *)buf, len, true);
+}
+
+static long khv_vm_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct khv_vm *vm = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	/* Like KVM: the VM belongs to the address space that created it. */
+	if (current->mm != vm->mm)
+		return -EIO;
+
+	switch (cmd) {
+	case KVM_SET_USER_MEMORY_REGION: {
+		struct kvm_userspace_memory_region mem;
+
+		if (copy_from_user(&mem, argp, sizeof(mem)))
+			return -EFAULT;
+		return vm_set_memory_region(vm, &mem);
+	}
+	case KVM_CREATE_VCPU:
+		return vm_create_vcpu(vm, arg);
+	case KVM_CHECK_EXTENSION:
+		return khv_check_extension(arg);
+	default:
+		/* Real KVM answers unknown VM ioctls with ENOTTY. */
+		return -ENOTTY;
+	}
+}
+
+static int khv_vm_release(struct inode *inode, struct file *file)
+{
+	khv_vm_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations khv_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= khv_vm_release,
+	.unlocked_ioctl	= khv_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+int khv_vm_create(unsigned long type)
+{
+	struct khv_vm *vm;
+	int fd;
+
+	/* x86 KVM knows more VM types; khv only the default one. */
+	if (type)
+		return -EINVAL;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	refcount_set(&vm->refs, 1);
+	mutex_init(&vm->lock);
+	mutex_init(&vm->mmu_lock);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+
+	if (khv_ept_init(&vm->ept, &vm_ept_alloc)) {
+		khv_vm_put(vm);
+		return -ENOMEM;
+	}
+	/* SDM 25.6.11: paging-structure memory type in 2:0, walk length - 1 in 5:3. */
+	vm->eptp = khv_ept_root_hpa(&vm->ept) | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
+
+	fd = anon_inode_getfd("khv-vm", &khv_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		khv_vm_put(vm);
+	return fd;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VM: what KVM_CREATE_VM returns. Owns the memory slots, the EPT and the
+ * vCPUs; lives as long as its fd or any of its vCPU fds.
+ */
+#ifndef _KHV_VM_H
+#define _KHV_VM_H
+
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+
+#include "ept.h"
+#include "memslot.h"
+
+#define KHV_MAX_VCPUS		64	/* KVM_CAP_NR_VCPUS, KVM_CAP_MAX_VCPUS */
+#define KHV_MAX_VCPU_ID		1024	/* KVM_CAP_MAX_VCPU_ID */
+
+struct khv_vcpu;
+struct mm_struct;
+
+struct khv_vm {
+	refcount_t refs;
+	struct mm_struct *mm;		/* creator's mm (mmgrab'd) */
+	struct mutex lock;		/* vCPU creation and memslot changes */
+	struct khv_vcpu *vcpus[KHV_MAX_VCPUS];
+	unsigned int nr_vcpus;
+	DECLARE_BITMAP(vcpu_ids, KHV_MAX_VCPU_ID);	/* ids in use */
+
+	/*
+	 * Guards the slots and the EPT tree. A mutex: table pages are
+	 * allocated and INVEPT IPIs are waited for while holding it. Never
+	 * held while pinning user pages or copying from/to user memory.
+	 */
+	struct mutex mmu_lock;
+	struct khv_memslots slots;
+	u64 slots_gen;			/* bumped by every slot change */
+	struct khv_ept ept;
+	u64 eptp;
+};
+
+int khv_vm_create(unsigned long type);		/* returns the new VM fd */
+void khv_vm_get(struct khv_vm *vm);
+void khv_vm_put(struct khv_vm *vm);
+
+/* EPTP value for the VMCS: WB paging structures, 4-level walk, no A/D. */
+u64 khv_vm_eptp(struct khv_vm *vm);
+
+/*
+ * Resolve an EPT violation at @gpa (@exit_qual as given by the CPU). Returns
+ * 0 when the guest can retry the access, -ENOENT when @gpa is in no memslot
+ * (the caller turns it into an MMIO/internal-error exit), -EFAULT when the
+ * backing user memory is gone or cannot be pinned, -ENOMEM, or -EINTR when a
+ * fatal signal interrupted the pinning. May sleep; must run in the VM
+ * creator's process.
+ */
+int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual);
+
+/*
+ * Copy to/from guest-physical memory through the memslots' user mappings
+ * (string I/O, guest page-table walks). Runs in the VM creator's process.
+ * Returns 0, -ENOENT when part of the range is in no memslot, or -EFAULT.
+ */
+int khv_vm_read_guest(struct khv_vm *vm, u64 gpa, void *buf, size_t len);
+int khv_vm_write_guest(struct khv_vm *vm, u64 gpa, const void *buf,
+		       size_t len);
+
+#endif /* _KHV_VM_H */
