@@ -69,8 +69,8 @@ fail:
  * True when the CPU is out of VMX operation afterwards: VMXOFF succeeded, or
  * it faulted (#UD) because the CPU was not in VMX operation, as when an
  * emergency interrupts khv_vmx_enter() between CR4.VMXE and VMXON. VMXOFF
- * fails only with SMM dual-monitor treatment active (SDM 33.15), which khv
- * never activates; the CPU then stays in VMX operation.
+ * fails only under the dual-monitor treatment of SMIs and SMM (SDM, "SMM"
+ * chapter), which khv never activates; the CPU then stays in VMX operation.
  */
 static bool khv_vmxoff(void)
 {
