@@ -20,7 +20,7 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
-#include <linux/syscore_ops.h>
+#include <linux/suspend.h>
 
 #include <asm/asm.h>
 #include <asm/io.h>
@@ -49,7 +49,6 @@ static int khv_vmx_caps_cpu = -1;
 
 static int khv_vmx_hp_state;
 static bool khv_vmx_going_down;
-static bool khv_vmx_suspended;
 static void (*khv_vmx_leave_hook)(unsigned int cpu);
 
 /* The VMX instructions: true on success, false on VMfail or a fault. */
@@ -159,7 +158,7 @@ static bool khv_vmx_leave(void)
 	return true;
 }
 
-/* The orderly way out, for hotplug, suspend and unload. */
+/* The orderly way out, for hotplug and unload. */
 static void khv_vmx_leave_orderly(unsigned int cpu)
 {
 	void (*hook)(unsigned int cpu) = READ_ONCE(khv_vmx_leave_hook);
@@ -311,33 +310,22 @@ static struct notifier_block khv_vmx_reboot_nb = {
 };
 
 /*
- * Suspend and hibernation take the other CPUs offline through hotplug; the
- * boot CPU, left alone with interrupts off, goes through here. Its VMX state
- * does not survive the sleep, so enter VMX operation again on resume.
+ * A CPU loses VMX operation in S3 and hibernation but the kernel restores
+ * its CR4.VMXE on resume, so khv would believe it still in VMX operation.
+ * Rather than re-enter VMX behind running vCPUs, refuse to sleep while khv
+ * is loaded.
  */
-static int khv_vmx_suspend(void)
+static int khv_vmx_pm(struct notifier_block *nb, unsigned long action,
+		      void *unused)
 {
-	unsigned int cpu = smp_processor_id();
-
-	khv_vmx_suspended = cpumask_test_cpu(cpu, &khv_vmx_on);
-	khv_vmx_leave_orderly(cpu);
-	return 0;
+	if (action != PM_SUSPEND_PREPARE && action != PM_HIBERNATION_PREPARE)
+		return NOTIFY_DONE;
+	pr_err("cannot suspend or hibernate while khv is loaded: rmmod khv first\n");
+	return notifier_from_errno(-EBUSY);
 }
 
-static void khv_vmx_resume(void)
-{
-	unsigned int cpu = smp_processor_id();
-
-	if (!khv_vmx_suspended)
-		return;
-	khv_vmx_suspended = false;
-	if (khv_vmx_lock_feature_control() || khv_vmx_enter(cpu))
-		pr_err("cpu %u: VMX not resumed; VMs cannot run on it\n", cpu);
-}
-
-static struct syscore_ops khv_vmx_syscore_ops = {
-	.suspend	= khv_vmx_suspend,
-	.resume		= khv_vmx_resume,
+static struct notifier_block khv_vmx_pm_nb = {
+	.notifier_call = khv_vmx_pm,
 };
 
 /*
@@ -392,14 +380,14 @@ int khv_vmx_init(void)
 	}
 
 	cpu_emergency_register_virt_callback(khv_vmx_emergency_off);
-	register_syscore_ops(&khv_vmx_syscore_ops);
+	register_pm_notifier(&khv_vmx_pm_nb);
 	register_reboot_notifier(&khv_vmx_reboot_nb);
 
 	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "khv/vmx:online",
 			      khv_vmx_cpu_online, khv_vmx_cpu_offline);
 	if (r < 0) {
 		unregister_reboot_notifier(&khv_vmx_reboot_nb);
-		unregister_syscore_ops(&khv_vmx_syscore_ops);
+		unregister_pm_notifier(&khv_vmx_pm_nb);
 		cpu_emergency_unregister_virt_callback(khv_vmx_emergency_off);
 		khv_vmx_free_pages();
 		return r;
@@ -414,7 +402,7 @@ void khv_vmx_exit(void)
 	/* Runs the teardown, i.e. VMXOFF, on every online CPU. */
 	cpuhp_remove_state(khv_vmx_hp_state);
 	unregister_reboot_notifier(&khv_vmx_reboot_nb);
-	unregister_syscore_ops(&khv_vmx_syscore_ops);
+	unregister_pm_notifier(&khv_vmx_pm_nb);
 	cpu_emergency_unregister_virt_callback(khv_vmx_emergency_off);
 	khv_vmx_free_pages();
 }

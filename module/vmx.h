@@ -23,14 +23,13 @@ const struct cpumask *khv_vmx_cpus(void);
  * Whether the calling CPU is in VMX operation under khv. Call it with
  * interrupts disabled and keep them disabled while executing VMX instructions
  * (VMPTRLD, VMREAD, VMLAUNCH, ...): the reboot notifier leaves VMX operation
- * on every CPU from an IPI, and a CPU may have left it on suspend or failed
- * to re-enter it on resume. False also once the system is going down.
+ * on every CPU from an IPI. False once the system is going down.
  */
 bool khv_vmx_active(void);
 
 /*
  * @hook runs on a CPU just before it leaves VMX operation in an orderly way
- * (CPU going offline, suspend, module unload), with interrupts disabled, so
+ * (CPU going offline, module unload), with interrupts disabled, so
  * the VMCS code can VMCLEAR what it loaded there: VMXOFF does not write a
  * current VMCS back to memory (SDM 25.11.1). Not called on reboot or
  * emergencies, where the VMCS contents no longer matter. NULL removes it.
