@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * khvctl: drive a KVM-compatible device (khv's /dev/khv, or /dev/kvm)
+ * through the x86 KVM ioctl ABI of <linux/kvm.h>.
+ */
+#ifndef KHVCTL_H
+#define KHVCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <linux/kvm.h>
+
+#define KHVCTL_VERSION		"0.1"
+#define KHVCTL_DEFAULT_DEV	"/dev/khv"
+
+/*
+ * Exit statuses (docs/khvctl.md). They are even so that they never collide
+ * with the odd statuses (v << 1) | 1 a guest chooses through the debug-exit
+ * port.
+ */
+enum khvctl_status {
+	KHVCTL_OK		= 0,	/* success; guest halted with IF=0 */
+	KHVCTL_USAGE		= 2,	/* bad command line */
+	KHVCTL_ERROR		= 4,	/* device, ioctl or image error */
+	KHVCTL_SHUTDOWN		= 6,	/* guest triple fault */
+	KHVCTL_UNHANDLED	= 8,	/* exit khvctl cannot handle */
+	KHVCTL_TIMEOUT		= 10,	/* --timeout expired */
+	KHVCTL_SIGNAL		= 12,	/* SIGINT or SIGTERM */
+	KHVCTL_UNSUPPORTED	= 14,	/* the device lacks what was asked */
+};
+
+/* Global options, set by main.c before a command runs. */
+extern const char *khvctl_dev;
+extern int khvctl_verbose;
+
+/* Commands: argv[0] is the command name. */
+int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/* util.c */
+void khv_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void khv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int usage_hint(const char *cmd);
+int parse_u64(const char *s, uint64_t *val);
+int open_dev(void);
+
+/*
+ * ioctl() whose failure prints "khvctl: DEV: [CTX: ]NAME: strerror" and
+ * returns -1 with errno kept. Use plain ioctl() where a failure is an answer.
+ */
+long kvm_ioctl(int fd, unsigned long req, unsigned long arg,
+	       const char *name, const char *ctx);
+#define SYS_IOCTL(fd, req, arg) \
+	kvm_ioctl(fd, req, (unsigned long)(arg), #req, NULL)
+#define VCPU_IOCTL(vcpu, req, arg) \
+	kvm_ioctl((vcpu)->fd, req, (unsigned long)(arg), #req, (vcpu)->name)
+
+/* names.c: names from <linux/kvm.h> for messages. */
+struct kvm_cap_name {
+	int cap;
+	const char *name;
+};
+extern const struct kvm_cap_name kvm_cap_names[];
+extern const size_t kvm_nr_cap_names;
+const char *kvm_exit_name(uint32_t reason);
+
+/* vm.c: one VM with one slot of guest memory at guest physical 0. */
+struct vcpu;
+
+struct vm {
+	int sys_fd;
+	int fd;
+	uint8_t *mem;
+	uint64_t mem_size;
+	int run_size;			/* KVM_GET_VCPU_MMAP_SIZE */
+	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, or NULL */
+	bool immediate_exit;		/* KVM_CAP_IMMEDIATE_EXIT */
+	int nr_vcpus;
+	struct vcpu *vcpus;
+};
+
+/* Guest memory stays below the pages KVM_SET_TSS_ADDR reserves. */
+#define VM_MAX_MEM		(3ULL << 30)
+#define VM_TSS_ADDR		0xfffbd000UL
+
+int vm_create(struct vm *vm, uint64_t mem_size, int nr_vcpus);
+void vm_destroy(struct vm *vm);
+void *vm_gpa(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* vcpu.c */
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	char name[16];			/* "vcpu N", for messages */
+	int status;			/* how this vCPU's run ended */
+	bool done;			/* its thread has left vcpu_loop() */
+	uint64_t exits[64];		/* exits seen, by exit reason */
+};
+
+/* Sentinel of exit handlers: keep running the vCPU. */
+#define VCPU_CONTINUE		(-1)
+
+int vcpu_create(struct vm *vm, struct vcpu *vcpu, int id);
+int vcpu_set_cpuid(struct vcpu *vcpu);
+void vcpu_destroy(struct vcpu *vcpu);
+int vcpu_loop(struct vcpu *vcpu);
+void vcpu_dump(struct vcpu *vcpu);
+void vcpu_print_exits(struct vcpu *vcpu);
+
+/* run.c: a thread per vCPU, and the end of a run they share. */
+int run_vcpus(struct vm *vm, unsigned int timeout);
+void run_end(int status);
+bool run_ending(void);
+
+/* boot.c: the CPU state a guest starts in. */
+enum boot_mode { BOOT_AUTO, BOOT_REAL, BOOT_LONG };
+
+/* Long mode: GDT, TSS and page tables live in the top 32 KiB of memory. */
+#define BOOT_AREA_SIZE		0x8000UL
+/* Below them, each vCPU gets a stack of this size; RSP points at its top. */
+#define BOOT_STACK_SIZE		0x4000UL
+
+uint64_t boot_area_base(struct vm *vm);
+int boot_build_long(struct vm *vm);
+int boot_vcpu_real(struct vcpu *vcpu, uint64_t entry);
+int boot_vcpu_long(struct vcpu *vcpu, uint64_t entry);
+int boot_parse_reg(const char *assignment, size_t *off, uint64_t *val);
+int boot_set_reg(struct vcpu *vcpu, const char *assignment);
+
+/* loader.c */
+struct image {
+	const char *path;
+	uint8_t *data;
+	size_t size;
+	bool is_elf;
+	uint64_t entry;
+	uint64_t lo, hi;		/* guest physical range it occupies */
+};
+
+int image_read(struct image *img, const char *path);
+int image_load_flat(struct vm *vm, struct image *img, uint64_t addr);
+int image_load_elf(struct vm *vm, struct image *img);
+
+/* ioport.c: port I/O devices. */
+struct ioport_dev {
+	const char *name;
+	uint16_t base;
+	uint16_t len;
+	/* Handle one access of size 1, 2 or 4 at port base + off. */
+	int (*in)(struct vcpu *vcpu, uint16_t off, void *data, int size);
+	int (*out)(struct vcpu *vcpu, uint16_t off, const void *data, int size);
+};
+
+void ioport_register(const struct ioport_dev *dev);
+int ioport_handle(struct vcpu *vcpu);
+
+/* Devices, each registering itself. */
+void serial_init(void);
+void debugexit_init(void);
+void echo_init(void);
+
+/* term.c */
+void term_init(void);
+void term_restore(void);
+int term_read(uint8_t *buf, size_t len);
+
+#endif /* KHVCTL_H */
