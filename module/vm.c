@@ -86,7 +86,7 @@ static void vm_invept_on_cpu(void *info)
 	const struct vm_invept_req *req = info;
 
 	/* INVEPT outside VMX operation is #UD: skip CPUs khv left. */
-	if (!cpumask_test_cpu(smp_processor_id(), khv_vmx_cpus()))
+	if (!khv_vmx_active())
 		return;
 	if (!khv_invept(req->type, req->eptp))
 		pr_err_once("INVEPT type %lu failed on CPU %d\n", req->type,
