@@ -20,6 +20,7 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 #include <linux/suspend.h>
 
 #include <asm/asm.h>
@@ -302,6 +303,9 @@ static int khv_vmx_reboot(struct notifier_block *nb, unsigned long code,
 {
 	WRITE_ONCE(khv_vmx_going_down, true);
 	on_each_cpu(khv_vmx_reboot_ipi, NULL, 1);
+	pr_info("VMX off on all CPUs for %s\n",
+		code == SYS_RESTART ? "restart" :
+		code == SYS_HALT ? "halt" : "power-off");
 	return NOTIFY_OK;
 }
 
@@ -369,23 +373,67 @@ static void khv_vmx_print_summary(void)
 		c->has_vpid ? "VPID" : "no VPID", timer);
 }
 
-int khv_vmx_init(void)
+/*
+ * The other way round: kvm_intel loading while khv holds VMX fails anyway
+ * (its VMXON finds CR4.VMXE set), but only after the kernel has WARNed about
+ * a second emergency callback. Refuse it cleanly before its init runs.
+ */
+static int khv_vmx_module_notify(struct notifier_block *nb,
+				 unsigned long state, void *data)
 {
-	int r;
+	struct module *mod = data;
 
+	if (state != MODULE_STATE_COMING || strcmp(mod->name, "kvm_intel"))
+		return NOTIFY_DONE;
+	pr_err("kvm_intel cannot load while khv owns VT-x: rmmod khv first\n");
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block khv_vmx_module_nb = {
+	.notifier_call = khv_vmx_module_notify,
+};
+
+/*
+ * Another hypervisor holding VMX may also hold the emergency callback, whose
+ * second registration the kernel WARNs about: look before taking it. Each
+ * CPU is checked again when it enters VMX operation.
+ */
+static int khv_vmx_check_free(void)
+{
+	int cpu = get_cpu();
+	bool vmxe = cr4_read_shadow() & X86_CR4_VMXE;
+
+	put_cpu();
 	if (khv_kvm_loaded()) {
 		pr_err("KVM is loaded and owns VT-x: rmmod kvm_intel kvm (%pe)\n",
 		       ERR_PTR(-EBUSY));
 		return -EBUSY;
 	}
+	if (vmxe) {
+		pr_err("cpu %d: VMX is in use by other software (CR4.VMXE already set): rmmod kvm_intel (%pe)\n",
+		       cpu, ERR_PTR(-EBUSY));
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int khv_vmx_init(void)
+{
+	int r;
+
+	r = khv_vmx_check_free();
+	if (r)
+		return r;
 
 	cpu_emergency_register_virt_callback(khv_vmx_emergency_off);
 	register_pm_notifier(&khv_vmx_pm_nb);
 	register_reboot_notifier(&khv_vmx_reboot_nb);
+	register_module_notifier(&khv_vmx_module_nb);
 
 	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "khv/vmx:online",
 			      khv_vmx_cpu_online, khv_vmx_cpu_offline);
 	if (r < 0) {
+		unregister_module_notifier(&khv_vmx_module_nb);
 		unregister_reboot_notifier(&khv_vmx_reboot_nb);
 		unregister_pm_notifier(&khv_vmx_pm_nb);
 		cpu_emergency_unregister_virt_callback(khv_vmx_emergency_off);
@@ -401,6 +449,7 @@ void khv_vmx_exit(void)
 {
 	/* Runs the teardown, i.e. VMXOFF, on every online CPU. */
 	cpuhp_remove_state(khv_vmx_hp_state);
+	unregister_module_notifier(&khv_vmx_module_nb);
 	unregister_reboot_notifier(&khv_vmx_reboot_nb);
 	unregister_pm_notifier(&khv_vmx_pm_nb);
 	cpu_emergency_unregister_virt_callback(khv_vmx_emergency_off);
