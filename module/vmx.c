@@ -262,7 +262,7 @@ static int khv_vmx_cpu_online(unsigned int cpu)
 	*(u32 *)page_address(vc->vmxon_page) = khv_vmx_caps.revision_id;
 
 	r = khv_vmx_enter(cpu);
-	if (!r)
+	if (!r && cpumask_test_cpu(cpu, &khv_vmx_on))
 		pr_debug("cpu %u: VMX on\n", cpu);
 	return r;
 }
@@ -289,8 +289,8 @@ static void khv_vmx_emergency_off(void)
 
 /*
  * An orderly reboot, halt, power-off or kexec leaves the CPU that runs it in
- * VMX operation (6.1 and 6.12 call the emergency callback only for the
- * CPUs they stop), so leave it everywhere here, before the machine goes.
+ * VMX operation (Linux 6.12 calls the emergency callback only for the CPUs
+ * it stops there), so leave it everywhere here, before the machine goes.
  * CPUs coming online from now on stay out.
  */
 static void khv_vmx_reboot_ipi(void *unused)
