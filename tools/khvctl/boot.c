@@ -205,7 +205,7 @@ int boot_parse_reg(const char *assignment, size_t *off, uint64_t *val)
 	if (!eq || parse_u64(eq + 1, val) < 0)
 		return -1;
 	len = eq - assignment;
-	for (i = 0; i < sizeof(reg_names) / sizeof(reg_names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(reg_names); i++) {
 		if (strlen(reg_names[i].name) == len &&
 		    !strncmp(reg_names[i].name, assignment, len)) {
 			*off = reg_names[i].off;

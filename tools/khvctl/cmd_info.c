@@ -20,7 +20,7 @@
 
 #define KHV_MODULE_VERSION	"/sys/module/khv/version"
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 "Usage: khvctl info [--dev PATH] [-v]\n"
@@ -109,7 +109,7 @@ static void print_sysfs_dir(const char *dir, const char *prefix, int depth)
 			size_t len = strlen(name);
 
 			if (depth < 2 && len + 1 < sizeof(name)) {
-				strcpy(name + len, "/");
+				memcpy(name + len, "/", 2);
 				print_sysfs_dir(path, name, depth + 1);
 			}
 		} else if (read_text(path, buf, sizeof(buf)) < 0) {
@@ -203,7 +203,7 @@ int cmd_info(int argc, char **argv)
 			khvctl_verbose++;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return KHVCTL_OK;
 		default:
 			return usage_hint("info");

@@ -30,7 +30,7 @@ struct run_opts {
 	const char *image;
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 "Usage: khvctl run [OPTIONS] IMAGE\n"
@@ -168,7 +168,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			khvctl_verbose++;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return KHVCTL_OK;
 		default:
 			return usage_hint("run");

@@ -12,7 +12,7 @@
 #include "khvctl.h"
 #include "../../uapi/khv.h"
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 "Usage: khvctl stats [--dev PATH]\n"
@@ -45,7 +45,7 @@ int cmd_stats(int argc, char **argv)
 			khvctl_dev = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return KHVCTL_OK;
 		default:
 			return usage_hint("stats");

@@ -13,6 +13,10 @@
 #include <linux/kvm.h>
 
 #define KHVCTL_VERSION		"0.1"
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+/* As the kernel's own; checkpatch flags this one definition. */
+#define __printf(f, a)		__attribute__((format(printf, f, a)))
 #define KHVCTL_DEFAULT_DEV	"/dev/khv"
 
 /*
@@ -41,10 +45,9 @@ int cmd_run(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 
 /* util.c */
-void khv_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void khv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(1, 2) void khv_err(const char *fmt, ...);
+__printf(1, 2) void khv_warn(const char *fmt, ...);
+__printf(2, 3) int usage_error(const char *cmd, const char *fmt, ...);
 int usage_hint(const char *cmd);
 int parse_u64(const char *s, uint64_t *val);
 int open_dev(void);

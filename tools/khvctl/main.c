@@ -25,7 +25,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "show khv's per-vCPU statistics (needs khv's stats ioctls)" },
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	size_t i;
 
@@ -38,7 +38,7 @@ static void usage(FILE *f)
 "<linux/kvm.h>: khv's /dev/khv, or /dev/kvm.\n"
 "\n"
 "Commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 "  help    show this text, or a command's usage\n"
@@ -67,7 +67,7 @@ static const struct command *find_command(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
@@ -76,17 +76,19 @@ static const struct command *find_command(const char *name)
 static int cmd_help(int argc, char **argv)
 {
 	const struct command *c;
-	char help[] = "--help";
-	char *args[] = { NULL, help, NULL };
+	char *args[3];
 
 	if (argc < 2) {
-		usage(stdout);
+		print_usage(stdout);
 		return KHVCTL_OK;
 	}
 	c = find_command(argv[1]);
 	if (!c)
 		return usage_error(NULL, "unknown command '%s'", argv[1]);
+	/* "khvctl help run" is "khvctl run --help". */
 	args[0] = argv[1];
+	args[1] = (char *)"--help";
+	args[2] = NULL;
 	return c->fn(2, args);
 }
 
@@ -117,7 +119,7 @@ int main(int argc, char **argv)
 			khvctl_verbose++;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return KHVCTL_OK;
 		case 'V':
 			printf("khvctl %s\n", KHVCTL_VERSION);
@@ -127,7 +129,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return KHVCTL_USAGE;
 	}
 	argv += optind;

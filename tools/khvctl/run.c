@@ -22,7 +22,7 @@ static pthread_cond_t cond;
 static int nr_running;
 static int ending;		/* read without the lock by run_ending() */
 static int end_status;
-static volatile sig_atomic_t stop_signal;
+static int stop_signal;		/* set by on_stop(): a lock-free atomic */
 
 /* This thread's kvm_run, when the device honours immediate_exit. */
 static __thread struct kvm_run *self_run;
@@ -57,7 +57,7 @@ static void on_kick(int sig)
 
 static void on_stop(int sig)
 {
-	stop_signal = sig;
+	__atomic_store_n(&stop_signal, sig, __ATOMIC_RELAXED);
 }
 
 static void *vcpu_thread(void *arg)
@@ -138,8 +138,10 @@ static void wait_vcpus(unsigned int timeout)
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += timeout;
 	while (nr_running && !ending) {
-		if (stop_signal) {
-			khv_err("stopped by %s", strsignal(stop_signal));
+		int sig = __atomic_load_n(&stop_signal, __ATOMIC_RELAXED);
+
+		if (sig) {
+			khv_err("stopped by %s", strsignal(sig));
 			end_locked(KHVCTL_SIGNAL);
 			break;
 		}

@@ -209,8 +209,8 @@ static int (*const exit_handlers[])(struct vcpu *vcpu) = {
 	[KVM_EXIT_INTERNAL_ERROR]	= handle_internal_error,
 };
 
-#define NR_HANDLERS (sizeof(exit_handlers) / sizeof(exit_handlers[0]))
-#define NR_COUNTS (sizeof(((struct vcpu *)0)->exits) / sizeof(uint64_t))
+#define NR_HANDLERS ARRAY_SIZE(exit_handlers)
+#define NR_COUNTS ARRAY_SIZE(((struct vcpu *)0)->exits)
 
 /*
  * Run until an exit ends this vCPU, or until run_end() (another vCPU, the
@@ -263,5 +263,6 @@ void vcpu_print_exits(struct vcpu *vcpu)
 		if (len >= sizeof(buf))
 			break;
 	}
-	khv_err("%s: %llu exits:%s", vcpu->name, (unsigned long long)total, buf);
+	khv_err("%s: %llu exits%s%s", vcpu->name, (unsigned long long)total,
+		total ? ":" : "", buf);
 }
