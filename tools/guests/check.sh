@@ -36,8 +36,9 @@ result()
 		failed=$((failed + 1))
 		echo "not ok $n $1"
 		echo "# $3"
-		sed 's/^/#   stdout: /' "$OUT"
-		sed 's/^/#   stderr: /' "$ERR"
+		# A few lines only: the console is slow and the plan ends soon.
+		head -n 4 "$OUT" | sed 's/^/#   stdout: /'
+		head -n 4 "$ERR" | sed 's/^/#   stderr: /'
 	fi
 }
 

@@ -142,7 +142,7 @@ static void print_khv(void)
 
 static void print_caps(int fd)
 {
-	size_t i;
+	size_t i, shown = 0;
 	int r;
 
 	printf("capabilities (KVM_CHECK_EXTENSION%s):\n",
@@ -156,7 +156,12 @@ static void print_caps(int fd)
 			       strerror(errno));
 		else if (r || khvctl_verbose)
 			printf("  %-40s %3d  %d\n", c->name, c->cap, r);
+		else
+			continue;
+		shown++;
 	}
+	if (!shown)
+		printf("  (none of the %zu the header names)\n", kvm_nr_cap_names);
 }
 
 static int print_device(void)

@@ -181,26 +181,31 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return -1;
 }
 
-/* Put the image into memory; sets the mode auto resolves to. */
+/* What auto means for this image; the default load address of the mode. */
+static int resolve_mode(struct run_opts *o, struct image *img)
+{
+	if (o->mode == BOOT_AUTO)
+		o->mode = img->is_elf ? BOOT_LONG : BOOT_REAL;
+	if (img->is_elf && o->mode == BOOT_REAL) {
+		khv_err("%s: an ELF image needs --mode long", img->path);
+		return -1;
+	}
+	if (!o->load_set)
+		o->load = o->mode == BOOT_REAL ? DEFAULT_LOAD_REAL :
+						 DEFAULT_LOAD_LONG;
+	return 0;
+}
+
+/* Put the image into memory, and long mode's tables above it. */
 static int load_image(struct vm *vm, struct run_opts *o, struct image *img)
 {
 	uint64_t floor;
 
-	if (o->mode == BOOT_AUTO)
-		o->mode = img->is_elf ? BOOT_LONG : BOOT_REAL;
 	if (img->is_elf) {
-		if (o->mode == BOOT_REAL) {
-			khv_err("%s: an ELF image needs --mode long", img->path);
-			return -1;
-		}
 		if (image_load_elf(vm, img) < 0)
 			return -1;
-	} else {
-		if (!o->load_set)
-			o->load = o->mode == BOOT_REAL ? DEFAULT_LOAD_REAL :
-							 DEFAULT_LOAD_LONG;
-		if (image_load_flat(vm, img, o->load) < 0)
-			return -1;
+	} else if (image_load_flat(vm, img, o->load) < 0) {
+		return -1;
 	}
 	if (o->mode == BOOT_REAL && img->entry >= REAL_MODE_LIMIT) {
 		khv_err("%s: real mode cannot start at %#llx (above 1 MiB)",
@@ -246,6 +251,10 @@ static int run(struct run_opts *o)
 
 	if (image_read(&img, o->image) < 0)
 		return KHVCTL_ERROR;
+	if (resolve_mode(o, &img) < 0) {
+		free(img.data);
+		return KHVCTL_ERROR;
+	}
 	if (vm_create(&vm, o->mem_mib << 20, o->cpus) < 0 ||
 	    load_image(&vm, o, &img) < 0)
 		goto out;
