@@ -43,6 +43,14 @@ GUEST_END(reset_vector)
 	mov %ecx, GUEST_DATA_GPA + (off) + 8;	\
 	mov %edx, GUEST_DATA_GPA + (off) + 12
 
+GUEST16(cpuid16)
+	CPUID_TO(0, 0)
+	CPUID_TO(1, 16)
+	CPUID_TO(0x80000000, 32)
+	REPORT(REPORT_DONE)
+	hlt
+GUEST_END(cpuid16)
+
 GUEST32(cpuid32)
 	CPUID_TO(0, 0)
 	CPUID_TO(1, 16)
@@ -75,6 +83,12 @@ GUEST16(triple16)
 	REPORT(REPORT_FAIL)
 	hlt
 GUEST_END(triple16)
+
+GUEST32(triple32)
+	int $0x21			/* beyond the IDT limit: #GP */
+	REPORT(REPORT_FAIL)
+	hlt
+GUEST_END(triple32)
 
 /*
  * Real mode -> 32-bit protected mode -> 64-bit long mode, the way a boot

@@ -4,11 +4,9 @@
  */
 #include "guest.h"
 
-#define SMP_PORT	0x50
-
 /*
  * vCPU number in RBX, iterations in R12, busy-loop length in R13.
- * Iteration n (1..R12): OUT EAX = (RBX << 16) | n to SMP_PORT, store n at
+ * Iteration n (1..R12): OUT EAX = (RBX << 16) | n to COUNT_PORT, store n at
  * DATA + 8 * RBX, atomically increment the shared dword at DATA + 0x800,
  * spin R13 times. Then report DONE. No stack: vCPUs share this code.
  */
@@ -18,7 +16,7 @@ GUEST64(count64)
 	mov %ebx, %eax
 	shl $16, %eax
 	or %ecx, %eax
-	mov $SMP_PORT, %dx
+	mov $COUNT_PORT, %dx
 	out %eax, %dx
 	mov %rcx, GUEST_DATA_GPA(, %rbx, 8)
 	lock incl GUEST_DATA_GPA + 0x800

@@ -58,6 +58,9 @@
 #define REPORT_FAIL		0x00000bad	/* RBX: which check, RCX: value */
 #define REPORT_VALUE		0x0000ca11	/* RCX: a value for the test */
 
+/* guests/smp.S count64: OUT EAX = vCPU << 16 | iteration to this port. */
+#define COUNT_PORT		0x0050
+
 /* Mailbox at GUEST_DATA_GPA read by the "memory access" guest (mem.S). */
 #define MBOX_OP			0x00	/* u64: MBOX_READ or MBOX_WRITE */
 #define MBOX_ADDR		0x08	/* u64: guest physical address */

@@ -271,6 +271,16 @@ void vm_init_tables(struct vm *vm)
 		pd[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
 }
 
+/* CPUID.1:ECX[31] says "running under a hypervisor"; VMMs set it, KVM does not. */
+static void cpuid_set_hypervisor_bit(struct kvm_cpuid2 *c)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 1)
+			c->entries[i].ecx |= 1u << 31;
+}
+
 /*
  * A VMM tells the vCPU its CPUID before running it; KVM refuses long mode
  * in SET_SREGS until CPUID advertises it. Done when the device offers it.
@@ -290,6 +300,7 @@ static void vcpu_set_supported_cpuid(struct vcpu *v)
 		c->nent = nent;
 		if (!ioctl(vm->sys_fd, KVM_GET_SUPPORTED_CPUID, c)) {
 			vm->cpuid = c;
+			cpuid_set_hypervisor_bit(c);
 			break;
 		}
 		free(c);

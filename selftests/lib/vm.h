@@ -61,7 +61,8 @@ struct vm_slot {
 struct vm {
 	int sys_fd;
 	int fd;
-	struct kvm_cpuid2 *cpuid;	/* supported CPUID, set on each vCPU */
+	/* Supported CPUID + hypervisor bit, set on each vCPU (if EXT_CPUID). */
+	struct kvm_cpuid2 *cpuid;
 	struct vm_slot slots[VM_MAX_SLOTS];
 };
 
@@ -107,6 +108,10 @@ struct guest_code {
 	extern const char guest_##name[], guest_##name##_end[];	\
 	(struct guest_code){ guest_##name, guest_##name##_end };	\
 })
+
+/* For static tables of guests: GUEST_DECLARE(x) at file scope, then GUEST_INIT(x). */
+#define GUEST_DECLARE(name)	extern const char guest_##name[], guest_##name##_end[]
+#define GUEST_INIT(name)	{ guest_##name, guest_##name##_end }
 
 /* Copy a guest to GUEST_CODE_GPA. */
 void vm_load_code(struct vm *vm, struct guest_code code);
