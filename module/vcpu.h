@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A virtual CPU: what KVM_CREATE_VCPU returns. One VMCS, the guest state the
+ * VMCS does not hold, and the run loop that enters the guest (docs/vcpu.md).
+ */
+#ifndef _KHV_VCPU_H
+#define _KHV_VCPU_H
+
+#include <linux/kvm.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/types.h>
+#include <asm/desc_defs.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+
+struct khv_vm;
+struct khv_vcpu;
+
+/* Interface for the VM (vm.c). */
+int khv_vcpu_create(struct khv_vm *vm, u32 id);
+void khv_vcpu_destroy(struct khv_vcpu *vcpu);
+int khv_vcpu_mmap_size(void);
+
+/* Guest GPRs in instruction-encoding order; entry.S knows this layout. */
+enum khv_gpr {
+	KHV_RAX, KHV_RCX, KHV_RDX, KHV_RBX, KHV_RSP, KHV_RBP, KHV_RSI, KHV_RDI,
+	KHV_R8, KHV_R9, KHV_R10, KHV_R11, KHV_R12, KHV_R13, KHV_R14, KHV_R15,
+	KHV_NR_GPRS
+};
+
+/* An event to inject at the next VM entry (SDM 26.6, "Event Injection"). */
+struct khv_event {
+	bool pending;
+	u32 info;			/* VM-entry interruption information */
+	u32 error_code;
+	u32 insn_len;			/* soft interrupts and exceptions only */
+};
+
+/* An I/O exit handed to userspace, completed by the next KVM_RUN. */
+struct khv_pio {
+	bool pending;
+	bool in;
+	bool string;
+	bool rep;
+	bool df;			/* string items go downwards */
+	u8 size;			/* 1, 2 or 4 */
+	u8 addr_size;			/* string forms: 2, 4 or 8 */
+	u16 port;
+	u32 count;			/* items in this exit */
+	u64 gla;			/* string forms: lowest item address */
+	u64 rip;			/* the I/O instruction, to notice SET_REGS */
+};
+
+/* Host state VM exits clobber and khv restores (docs/vcpu.md). */
+struct khv_host_state {
+	u16 ds, es, fs, gs;		/* user selectors */
+	unsigned long fs_base;		/* user FS base */
+	unsigned long user_gs_base;	/* MSR_KERNEL_GS_BASE in the kernel */
+	struct desc_ptr gdt, idt;	/* limits the VM exit sets to 0xffff */
+	unsigned long cr3, cr4;		/* what HOST_CR3/HOST_CR4 hold */
+	u64 debugctl;			/* VM exits clear IA32_DEBUGCTL */
+};
+
+struct khv_vcpu {
+	struct khv_vm *vm;
+	u32 id;
+	struct mutex mutex;		/* one ioctl at a time */
+	struct kvm_run *run;		/* mmap page 0 */
+	void *pio_data;			/* mmap page KVM_PIO_PAGE_OFFSET */
+
+	/* Guest state outside the VMCS. */
+	unsigned long gprs[KHV_NR_GPRS];	/* RSP lives in the VMCS */
+	unsigned long cr2;
+	u64 cr0_shadow, cr4_shadow;	/* guest view of host-owned bits */
+	u64 cr8;			/* TPR without an in-kernel APIC */
+	u64 apic_base;
+	u64 kernel_gs_base;		/* the guest's MSR_KERNEL_GS_BASE */
+	unsigned long dr[4], dr6, dr7;	/* emulated: MOV DR always exits */
+	struct khv_event event;
+	struct khv_pio pio;
+	struct fpu_guest fpu;
+
+	/* The VMCS and where it is active (SDM 25.1, "VMCS Status"). */
+	void *vmcs;
+	u64 vmcs_pa;
+	void *msr_bitmap;
+	int cpu;			/* CPU the VMCS is active on, or -1 */
+	int last_cpu;			/* CPU of the last VM entry, or -1 */
+	bool launched;			/* VMRESUME rather than VMLAUNCH */
+	struct list_head loaded_node;	/* on that CPU's list */
+	u16 vpid;			/* 0 without VPID */
+	bool tlb_flush;			/* INVVPID before the next entry */
+
+	/* Host-state switching (vcpu_load.c). */
+	struct preempt_notifier pn;
+	bool guest_state_loaded;	/* host state saved, guest MSRs in */
+	struct khv_host_state host;
+
+	/* Last exit. */
+	u32 exit_reason;
+	unsigned long exit_qual;
+	u32 exit_intr_info;
+};
+
+/* Per-CPU loading and host-state switching (vcpu_load.c). */
+void khv_vcpu_load_init(void);
+int khv_vcpu_load(struct khv_vcpu *vcpu);
+void khv_vcpu_put(struct khv_vcpu *vcpu);
+void khv_vcpu_prepare_guest_switch(struct khv_vcpu *vcpu);
+void khv_vcpu_update_host_per_entry(struct khv_vcpu *vcpu);
+void khv_vcpu_vmclear(struct khv_vcpu *vcpu);
+
+/* The run loop (run.c). */
+long khv_vcpu_run(struct khv_vcpu *vcpu);
+
+/* Register ioctls (regs.c). */
+int khv_get_regs(struct khv_vcpu *vcpu, struct kvm_regs *regs);
+int khv_set_regs(struct khv_vcpu *vcpu, const struct kvm_regs *regs);
+int khv_get_sregs(struct khv_vcpu *vcpu, struct kvm_sregs *sregs);
+int khv_set_sregs(struct khv_vcpu *vcpu, const struct kvm_sregs *sregs);
+
+/* DR7 after RESET: bit 10 reads as 1 (SDM Vol. 3B, 19.2.4). */
+#define KHV_DR7_FIXED_1		0x400UL
+
+/* vcpu->exit_reason after VMLAUNCH/VMRESUME failed (no basic reason is 0xffff). */
+#define KHV_EXIT_VMFAIL		0xffff
+
+/* Exit handling (exit.c): > 0 re-enter, 0 back to userspace, < 0 -errno. */
+int khv_handle_exit(struct khv_vcpu *vcpu);
+void khv_skip_instruction(struct khv_vcpu *vcpu);
+void khv_queue_exception(struct khv_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error_code);
+int khv_internal_error(struct khv_vcpu *vcpu, u32 suberror);
+
+/* Port I/O (pio.c). */
+int khv_handle_io(struct khv_vcpu *vcpu);
+int khv_complete_pio(struct khv_vcpu *vcpu);
+
+/* CPUID (cpuid.c). */
+int khv_cpuid_init(void);
+void khv_cpuid(u32 apic_id, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+u64 khv_cr4_guest_allowed(void);
+
+/* GPR access by instruction encoding; RSP comes from the VMCS. */
+unsigned long khv_gpr_read(struct khv_vcpu *vcpu, unsigned int reg);
+void khv_gpr_write(struct khv_vcpu *vcpu, unsigned int reg, unsigned long v);
+
+#endif /* _KHV_VCPU_H */
