@@ -21,15 +21,12 @@
 FIXTURE(mem) {
 	struct vm *vm;
 	struct vcpu *v;
-	uint64_t *mbox;
-	uint32_t *slot1;	/* host view of slot 1 when the test made it */
 };
 
 FIXTURE_SETUP(mem)
 {
 	self->vm = vm_create_with_mem(VM_BASE_MEM_SIZE);
 	self->v = vcpu_add(self->vm, 0);
-	self->mbox = vm_hva(self->vm, GUEST_DATA_GPA);
 	vm_load_code(self->vm, GUEST_CODE(mbox64));
 	vcpu_set_mode(self->v, MODE_LONG64, GUEST_CODE_GPA);
 }
@@ -40,46 +37,47 @@ FIXTURE_TEARDOWN(mem)
 	vm_destroy(self->vm);
 }
 
-static void mbox_set(FIXTURE_DATA(mem) *self, uint64_t op, uint64_t gpa, uint64_t val)
+static void mbox_set(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t val)
 {
-	self->mbox[MBOX_OP / 8] = op;
-	self->mbox[MBOX_ADDR / 8] = gpa;
-	self->mbox[MBOX_VAL / 8] = val;
+	uint64_t *mbox = vm_hva(v->vm, GUEST_DATA_GPA);
+
+	mbox[MBOX_OP / 8] = op;
+	mbox[MBOX_ADDR / 8] = gpa;
+	mbox[MBOX_VAL / 8] = val;
 }
 
 /* The guest reads 4 bytes at @gpa; returns them (the test fails otherwise). */
-static uint32_t guest_read(struct __test_metadata *_metadata, FIXTURE_DATA(mem) *self,
-			   uint64_t gpa)
+static uint32_t guest_read(struct __test_metadata *_metadata, struct vcpu *v, uint64_t gpa)
 {
-	mbox_set(self, MBOX_READ, gpa, 0);
-	EXPECT_EQ(REPORT_VALUE, vcpu_run_report(self->v))
-		TH_LOG("read %#llx: %s", (unsigned long long)gpa, vcpu_exit_str(self->v));
-	return (uint32_t)self->v->regs.rcx;
+	mbox_set(v, MBOX_READ, gpa, 0);
+	EXPECT_EQ(REPORT_VALUE, vcpu_run_report(v))
+		TH_LOG("read %#llx: %s", (unsigned long long)gpa, vcpu_exit_str(v));
+	return (uint32_t)v->regs.rcx;
 }
 
-static void guest_write(struct __test_metadata *_metadata, FIXTURE_DATA(mem) *self,
-			uint64_t gpa, uint32_t val)
+static void guest_write(struct __test_metadata *_metadata, struct vcpu *v, uint64_t gpa,
+			uint32_t val)
 {
-	mbox_set(self, MBOX_WRITE, gpa, val);
-	EXPECT_EQ(REPORT_VALUE, vcpu_run_report(self->v))
-		TH_LOG("write %#llx: %s", (unsigned long long)gpa, vcpu_exit_str(self->v));
+	mbox_set(v, MBOX_WRITE, gpa, val);
+	EXPECT_EQ(REPORT_VALUE, vcpu_run_report(v))
+		TH_LOG("write %#llx: %s", (unsigned long long)gpa, vcpu_exit_str(v));
 }
 
 /* The next exit is a 4-byte MMIO access at @gpa. */
-static void expect_mmio(struct __test_metadata *_metadata, FIXTURE_DATA(mem) *self,
-			uint64_t gpa, bool write)
+static void expect_mmio(struct __test_metadata *_metadata, struct vcpu *v, uint64_t gpa,
+			bool write)
 {
-	struct kvm_run *run = self->v->run;
+	struct kvm_run *run = v->run;
 
-	ASSERT_EQ(KVM_EXIT_MMIO, vcpu_run_exit(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
+	ASSERT_EQ(KVM_EXIT_MMIO, vcpu_run_exit(v)) TH_LOG("%s", vcpu_exit_str(v));
 	EXPECT_EQ(gpa, run->mmio.phys_addr);
 	EXPECT_EQ(4u, run->mmio.len);
 	EXPECT_EQ(write, run->mmio.is_write);
 }
 
-static uint32_t *add_slot1(FIXTURE_DATA(mem) *self, uint64_t gpa)
+static uint32_t *add_slot1(struct vm *vm, uint64_t gpa)
 {
-	uint32_t *p = vm_add_slot(self->vm, 1, gpa, SLOT1_SIZE, 0);
+	uint32_t *p = vm_add_slot(vm, 1, gpa, SLOT1_SIZE, 0);
 	unsigned int i;
 
 	for (i = 0; i < SLOT1_SIZE / 4; i++)
@@ -92,8 +90,8 @@ TEST_F(mem, unbacked_read_exits_mmio)
 {
 	uint32_t val = 0xfeedf00d;
 
-	mbox_set(self, MBOX_READ, HOLE_GPA + 8, 0);
-	expect_mmio(_metadata, self, HOLE_GPA + 8, false);
+	mbox_set(self->v, MBOX_READ, HOLE_GPA + 8, 0);
+	expect_mmio(_metadata, self->v, HOLE_GPA + 8, false);
 	memcpy(self->v->run->mmio.data, &val, 4);
 	ASSERT_EQ(REPORT_VALUE, vcpu_run_report(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
 	EXPECT_EQ(val, (uint32_t)self->v->regs.rcx);
@@ -103,8 +101,8 @@ TEST_F(mem, unbacked_write_exits_mmio)
 {
 	uint32_t val;
 
-	mbox_set(self, MBOX_WRITE, HOLE_GPA + 16, 0xc0ffee11);
-	expect_mmio(_metadata, self, HOLE_GPA + 16, true);
+	mbox_set(self->v, MBOX_WRITE, HOLE_GPA + 16, 0xc0ffee11);
+	expect_mmio(_metadata, self->v, HOLE_GPA + 16, true);
 	memcpy(&val, self->v->run->mmio.data, 4);
 	EXPECT_EQ(0xc0ffee11u, val);
 	EXPECT_EQ(REPORT_VALUE, vcpu_run_report(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
@@ -115,61 +113,61 @@ TEST_F(mem, add_slot_while_vcpu_exists)
 {
 	uint32_t *p;
 
-	EXPECT_EQ(0u, guest_read(_metadata, self, GUEST_DATA_GPA));	/* MBOX_OP */
-	p = add_slot1(self, SLOT1_GPA);
-	EXPECT_EQ(0x51000000u, guest_read(_metadata, self, SLOT1_GPA));
-	EXPECT_EQ(0x51000000u + 0x3fff, guest_read(_metadata, self, SLOT1_GPA + 0xfffc));
-	guest_write(_metadata, self, SLOT1_GPA + 0x100, 0x600dcafe);
+	EXPECT_EQ(0u, guest_read(_metadata, self->v, GUEST_DATA_GPA));	/* MBOX_OP */
+	p = add_slot1(self->vm, SLOT1_GPA);
+	EXPECT_EQ(0x51000000u, guest_read(_metadata, self->v, SLOT1_GPA));
+	EXPECT_EQ(0x51000000u + 0x3fff, guest_read(_metadata, self->v, SLOT1_GPA + 0xfffc));
+	guest_write(_metadata, self->v, SLOT1_GPA + 0x100, 0x600dcafe);
 	EXPECT_EQ(0x600dcafeu, p[0x40]);
 	p[0x41] = 0x12345678;
-	EXPECT_EQ(0x12345678u, guest_read(_metadata, self, SLOT1_GPA + 0x104));
+	EXPECT_EQ(0x12345678u, guest_read(_metadata, self->v, SLOT1_GPA + 0x104));
 }
 
 /* After the delete, the range is no memory: the old pages stay untouched. */
 TEST_F(mem, delete_slot_while_vcpu_exists)
 {
-	uint32_t *p = add_slot1(self, SLOT1_GPA);
+	uint32_t *p = add_slot1(self->vm, SLOT1_GPA);
 	uint32_t val;
 
-	guest_write(_metadata, self, SLOT1_GPA, 0x11111111);
+	guest_write(_metadata, self->v, SLOT1_GPA, 0x11111111);
 	EXPECT_EQ(0x11111111u, p[0]);
 	ASSERT_EQ(0, vm_set_region(self->vm, 1, 0, SLOT1_GPA, 0, p));
 
-	mbox_set(self, MBOX_WRITE, SLOT1_GPA, 0x22222222);
-	expect_mmio(_metadata, self, SLOT1_GPA, true);
+	mbox_set(self->v, MBOX_WRITE, SLOT1_GPA, 0x22222222);
+	expect_mmio(_metadata, self->v, SLOT1_GPA, true);
 	memcpy(&val, self->v->run->mmio.data, 4);
 	EXPECT_EQ(0x22222222u, val);
 	ASSERT_EQ(REPORT_VALUE, vcpu_run_report(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
 	EXPECT_EQ(0x11111111u, p[0]);
 
-	mbox_set(self, MBOX_READ, SLOT1_GPA + 4, 0);
-	expect_mmio(_metadata, self, SLOT1_GPA + 4, false);
+	mbox_set(self->v, MBOX_READ, SLOT1_GPA + 4, 0);
+	expect_mmio(_metadata, self->v, SLOT1_GPA + 4, false);
 	munmap(p, SLOT1_SIZE);
 }
 
 /* A moved slot: the same memory at the new address, nothing at the old. */
 TEST_F(mem, move_slot_while_vcpu_exists)
 {
-	uint32_t *p = add_slot1(self, SLOT1_GPA);
+	uint32_t *p = add_slot1(self->vm, SLOT1_GPA);
 
-	EXPECT_EQ(0x51000001u, guest_read(_metadata, self, SLOT1_GPA + 4));
+	EXPECT_EQ(0x51000001u, guest_read(_metadata, self->v, SLOT1_GPA + 4));
 	ASSERT_EQ(0, vm_set_region(self->vm, 1, 0, SLOT1_MOVED, SLOT1_SIZE, p));
-	EXPECT_EQ(0x51000001u, guest_read(_metadata, self, SLOT1_MOVED + 4));
-	guest_write(_metadata, self, SLOT1_MOVED + 8, 0x77777777);
+	EXPECT_EQ(0x51000001u, guest_read(_metadata, self->v, SLOT1_MOVED + 4));
+	guest_write(_metadata, self->v, SLOT1_MOVED + 8, 0x77777777);
 	EXPECT_EQ(0x77777777u, p[2]);
-	mbox_set(self, MBOX_READ, SLOT1_GPA + 4, 0);
-	expect_mmio(_metadata, self, SLOT1_GPA + 4, false);
+	mbox_set(self->v, MBOX_READ, SLOT1_GPA + 4, 0);
+	expect_mmio(_metadata, self->v, SLOT1_GPA + 4, false);
 }
 
 /* Refused slot changes leave the guest's mapping exactly as it was. */
 TEST_F(mem, failed_change_keeps_mapping)
 {
-	uint32_t *p = add_slot1(self, SLOT1_GPA);
+	uint32_t *p = add_slot1(self->vm, SLOT1_GPA);
 	void *other = mmap(NULL, 2 * SLOT1_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	ASSERT_NE(MAP_FAILED, other);
-	EXPECT_EQ(0x51000003u, guest_read(_metadata, self, SLOT1_GPA + 12));
+	EXPECT_EQ(0x51000003u, guest_read(_metadata, self->v, SLOT1_GPA + 12));
 	/* Resize, new host memory, move onto slot 0, overlap by a new slot. */
 	EXPECT_EQ(-EINVAL, vm_set_region(self->vm, 1, 0, SLOT1_GPA, 2 * SLOT1_SIZE, p));
 	EXPECT_EQ(-EINVAL, vm_set_region(self->vm, 1, 0, SLOT1_GPA, SLOT1_SIZE, other));
@@ -177,8 +175,8 @@ TEST_F(mem, failed_change_keeps_mapping)
 	EXPECT_EQ(-EEXIST, vm_set_region(self->vm, 2, 0, SLOT1_GPA, SLOT1_SIZE, other));
 	EXPECT_EQ(-EINVAL, vm_set_region(self->vm, 1, 1u << 7, SLOT1_GPA, SLOT1_SIZE, p));
 
-	EXPECT_EQ(0x51000003u, guest_read(_metadata, self, SLOT1_GPA + 12));
-	guest_write(_metadata, self, SLOT1_GPA + 16, 0x0badf00d);
+	EXPECT_EQ(0x51000003u, guest_read(_metadata, self->v, SLOT1_GPA + 12));
+	guest_write(_metadata, self->v, SLOT1_GPA + 16, 0x0badf00d);
 	EXPECT_EQ(0x0badf00du, p[4]);
 	EXPECT_EQ(0u, ((uint32_t *)other)[4]);
 	munmap(other, 2 * SLOT1_SIZE);

@@ -51,7 +51,7 @@ static void *spin_thread(void *arg)
  * Child: a VM with @nr vCPUs spinning in the guest, one thread each. It
  * writes one byte to @fd just before the vCPUs enter KVM_RUN, never exits.
  */
-static void __attribute__((noreturn)) spinning_child(int fd, int nr)
+static void __noreturn spinning_child(int fd, int nr)
 {
 	struct vm *vm = vm_create_with_mem(VM_BASE_MEM_SIZE);
 	pthread_t t;

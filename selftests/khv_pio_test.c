@@ -70,18 +70,18 @@ static void start(struct vm *vm, struct vcpu *v, enum guest_mode mode, struct gu
  * Run to the next exit and check it is I/O on @port in @dir with @size;
  * the data lies in the PIO page, at KVM_PIO_PAGE_OFFSET of the mmap.
  */
-static void expect_io(struct __test_metadata *_metadata, FIXTURE_DATA(pio) *self,
+static void expect_io(struct __test_metadata *_metadata, struct vcpu *v,
 		      uint16_t port, uint8_t dir, uint8_t size)
 {
-	struct kvm_run *run = self->v->run;
+	struct kvm_run *run = v->run;
 
-	ASSERT_EQ(KVM_EXIT_IO, vcpu_run_exit(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
-	ASSERT_TRUE(vcpu_is_io(self->v, port, dir, size))
+	ASSERT_EQ(KVM_EXIT_IO, vcpu_run_exit(v)) TH_LOG("%s", vcpu_exit_str(v));
+	ASSERT_TRUE(vcpu_is_io(v, port, dir, size))
 		TH_LOG("want %s port %#x size %u, got %s", dir ? "out" : "in", port, size,
-		       vcpu_exit_str(self->v));
-	ASSERT_EQ(KVM_PIO_PAGE_OFFSET * self->page, (long)run->io.data_offset);
+		       vcpu_exit_str(v));
+	ASSERT_EQ(KVM_PIO_PAGE_OFFSET * sysconf(_SC_PAGESIZE), (long)run->io.data_offset);
 	ASSERT_LE(1u, run->io.count);
-	ASSERT_LE(run->io.data_offset + run->io.count * size, self->v->run_size);
+	ASSERT_LE(run->io.data_offset + run->io.count * size, v->run_size);
 }
 
 static uint32_t io_value(struct vcpu *v, uint8_t size)
@@ -95,25 +95,25 @@ static uint32_t io_value(struct vcpu *v, uint8_t size)
 TEST_F(pio, out_1_2_4_bytes)
 {
 	start(self->vm, self->v, variant->mode, variant->out);
-	expect_io(_metadata, self, 0x10, KVM_EXIT_IO_OUT, 1);
+	expect_io(_metadata, self->v, 0x10, KVM_EXIT_IO_OUT, 1);
 	EXPECT_EQ(1u, self->v->run->io.count);
 	EXPECT_EQ(0x11u, io_value(self->v, 1));
-	expect_io(_metadata, self, 0x12, KVM_EXIT_IO_OUT, 2);
+	expect_io(_metadata, self->v, 0x12, KVM_EXIT_IO_OUT, 2);
 	EXPECT_EQ(0x2233u, io_value(self->v, 2));
-	expect_io(_metadata, self, 0x14, KVM_EXIT_IO_OUT, 4);
+	expect_io(_metadata, self->v, 0x14, KVM_EXIT_IO_OUT, 4);
 	EXPECT_EQ(0x44556677u, io_value(self->v, 4));
 	/* Port in DX, above 0xff. */
-	expect_io(_metadata, self, 0x1234, KVM_EXIT_IO_OUT, 1);
+	expect_io(_metadata, self->v, 0x1234, KVM_EXIT_IO_OUT, 1);
 	EXPECT_EQ(0x88u, io_value(self->v, 1));
 	EXPECT_EQ(REPORT_DONE, vcpu_run_report(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
 }
 
-static void answer_in(struct __test_metadata *_metadata, FIXTURE_DATA(pio) *self,
+static void answer_in(struct __test_metadata *_metadata, struct vcpu *v,
 		      uint16_t port, uint8_t size, uint32_t val)
 {
-	expect_io(_metadata, self, port, KVM_EXIT_IO_IN, size);
-	EXPECT_EQ(1u, self->v->run->io.count);
-	memcpy(vcpu_io_data(self->v), &val, size);
+	expect_io(_metadata, v, port, KVM_EXIT_IO_IN, size);
+	EXPECT_EQ(1u, v->run->io.count);
+	memcpy(vcpu_io_data(v), &val, size);
 }
 
 /* The values arrive in AL/AX/EAX and the rest of RAX is kept. */
@@ -123,13 +123,13 @@ TEST_F(pio, in_1_2_4_bytes)
 	uint64_t *d64 = (uint64_t *)d;
 
 	start(self->vm, self->v, variant->mode, variant->in);
-	answer_in(_metadata, self, 0x20, 1, 0xab);
-	answer_in(_metadata, self, 0x22, 2, 0xcdef);
-	answer_in(_metadata, self, 0x24, 4, 0x89abcdef);
-	answer_in(_metadata, self, 0x1234, 1, 0x5a);
+	answer_in(_metadata, self->v, 0x20, 1, 0xab);
+	answer_in(_metadata, self->v, 0x22, 2, 0xcdef);
+	answer_in(_metadata, self->v, 0x24, 4, 0x89abcdef);
+	answer_in(_metadata, self->v, 0x1234, 1, 0x5a);
 	if (variant->mode == MODE_LONG64) {
-		answer_in(_metadata, self, 0x24, 4, 0x76543210);
-		answer_in(_metadata, self, 0x20, 1, 0x99);
+		answer_in(_metadata, self->v, 0x24, 4, 0x76543210);
+		answer_in(_metadata, self->v, 0x20, 1, 0x99);
 	}
 	ASSERT_EQ(REPORT_DONE, vcpu_run_report(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
 	EXPECT_EQ(0x112233abu, d[0]);
@@ -148,17 +148,17 @@ TEST_F(pio, in_1_2_4_bytes)
  * @size, over as many exits as the hypervisor makes of it (KVM: one per
  * element), checking each exit on the way.
  */
-static void collect_outs(struct __test_metadata *_metadata, FIXTURE_DATA(pio) *self,
+static void collect_outs(struct __test_metadata *_metadata, struct vcpu *v,
 			 uint16_t port, uint8_t size, uint8_t *buf, size_t len)
 {
 	size_t got = 0, n;
 
 	while (got < len) {
-		expect_io(_metadata, self, port, KVM_EXIT_IO_OUT, size);
-		n = (size_t)self->v->run->io.count * size;
+		expect_io(_metadata, v, port, KVM_EXIT_IO_OUT, size);
+		n = (size_t)v->run->io.count * size;
 		ASSERT_LE(got + n, len) TH_LOG("port %#x: %zu bytes too many", port,
 					       got + n - len);
-		memcpy(buf + got, vcpu_io_data(self->v), n);
+		memcpy(buf + got, vcpu_io_data(v), n);
 		got += n;
 	}
 }
@@ -180,35 +180,35 @@ TEST_F(pio, rep_outs)
 
 	start(self->vm, self->v, variant->mode, variant->outs);
 	/* The first exit: the same bytes through the PIO page's own mapping. */
-	expect_io(_metadata, self, 0x30, KVM_EXIT_IO_OUT, 1);
+	expect_io(_metadata, self->v, 0x30, KVM_EXIT_IO_OUT, 1);
 	EXPECT_EQ(0, memcmp(pio_page, vcpu_io_data(self->v), self->v->run->io.count));
 	memcpy(buf, vcpu_io_data(self->v), self->v->run->io.count);
-	collect_outs(_metadata, self, 0x30, 1, buf + self->v->run->io.count,
+	collect_outs(_metadata, self->v, 0x30, 1, buf + self->v->run->io.count,
 		     13 - self->v->run->io.count);
 	EXPECT_EQ(0, memcmp(mem, buf, 13));
-	collect_outs(_metadata, self, 0x32, 2, buf, 10);
+	collect_outs(_metadata, self->v, 0x32, 2, buf, 10);
 	EXPECT_EQ(0, memcmp(mem + 0x20, buf, 10));
-	collect_outs(_metadata, self, 0x34, 4, buf, 12);
+	collect_outs(_metadata, self->v, 0x34, 4, buf, 12);
 	EXPECT_EQ(0, memcmp(mem + 0x40, buf, 12));
 	/* 256 bytes from two guest pages. */
-	collect_outs(_metadata, self, 0x36, 1, buf, 256);
+	collect_outs(_metadata, self->v, 0x36, 1, buf, 256);
 	EXPECT_EQ(0, memcmp(mem + 0xf80, buf, 256));
 	EXPECT_EQ(REPORT_DONE, vcpu_run_report(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
 	munmap(pio_page, self->page);
 }
 
 /* Answer INS exits on @port with the bytes of @src until @len are used. */
-static void feed_ins(struct __test_metadata *_metadata, FIXTURE_DATA(pio) *self,
+static void feed_ins(struct __test_metadata *_metadata, struct vcpu *v,
 		     uint16_t port, uint8_t size, const uint8_t *src, size_t len)
 {
 	size_t used = 0, n;
 
 	while (used < len) {
-		expect_io(_metadata, self, port, KVM_EXIT_IO_IN, size);
-		n = (size_t)self->v->run->io.count * size;
+		expect_io(_metadata, v, port, KVM_EXIT_IO_IN, size);
+		n = (size_t)v->run->io.count * size;
 		ASSERT_LE(used + n, len) TH_LOG("port %#x: %zu bytes too many", port,
 						used + n - len);
-		memcpy(vcpu_io_data(self->v), src + used, n);
+		memcpy(vcpu_io_data(v), src + used, n);
 		used += n;
 	}
 }
@@ -222,10 +222,10 @@ TEST_F(pio, rep_ins)
 	for (i = 0; i < 256; i++)
 		src[i] = i * 7 + 1;
 	start(self->vm, self->v, variant->mode, variant->ins);
-	feed_ins(_metadata, self, 0x40, 1, src, 13);
-	feed_ins(_metadata, self, 0x42, 2, src + 13, 10);
-	feed_ins(_metadata, self, 0x44, 4, src + 23, 12);
-	feed_ins(_metadata, self, 0x46, 1, src, 256);
+	feed_ins(_metadata, self->v, 0x40, 1, src, 13);
+	feed_ins(_metadata, self->v, 0x42, 2, src + 13, 10);
+	feed_ins(_metadata, self->v, 0x44, 4, src + 23, 12);
+	feed_ins(_metadata, self->v, 0x46, 1, src, 256);
 	ASSERT_EQ(REPORT_DONE, vcpu_run_report(self->v)) TH_LOG("%s", vcpu_exit_str(self->v));
 	EXPECT_EQ(0, memcmp(mem + 0x100, src, 13));
 	EXPECT_EQ(0, mem[0x100 + 13]);

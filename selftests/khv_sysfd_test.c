@@ -85,7 +85,7 @@ TEST_F(sys, create_vm_bad_type)
 	long supported = cap(self->fd, KVM_CAP_VM_TYPES);
 	unsigned int i;
 
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		if (types[i] < 32 && supported > 0 && (supported & (1UL << types[i])))
 			continue;
 		EXPECT_EQ(-1, ioctl(self->fd, KVM_CREATE_VM, types[i]))

@@ -140,7 +140,7 @@ TEST_F(vcpufd, sregs_round_trip)
 	struct kvm_sregs want, got;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		vcpu_set_mode(self->v, modes[i], GUEST_CODE_GPA);
 		vcpu_get_sregs(self->v, &want);
 		/* Values no mode uses, to see them stored as given. */
@@ -186,7 +186,7 @@ TEST_F(vcpufd, sregs_invalid_refused)
 
 	vcpu_set_mode(self->v, MODE_LONG64, GUEST_CODE_GPA);
 	vcpu_get_sregs(self->v, &before);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		sr = before;
 		sr.cr0 = bad[i].cr0;
 		sr.cr3 = bad[i].cr3;

@@ -42,7 +42,7 @@ TEST_F(vmfd, check_extension_matches_system_fd)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(caps); i++)
 		EXPECT_EQ(ioctl(self->sys, KVM_CHECK_EXTENSION, caps[i]),
 			  ioctl(self->vm, KVM_CHECK_EXTENSION, caps[i]))
 			TH_LOG("cap %ld", caps[i]);

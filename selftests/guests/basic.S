@@ -3,7 +3,7 @@
  * Guests for the execution basics: HLT, CPUID, triple faults, the reset
  * vector and a guest that switches itself from real to long mode.
  */
-#include "guest.h"
+#include "guest.inc"
 
 /* HLT, then report DONE: the test checks the HLT exit and RIP after it. */
 GUEST16(hlt16)

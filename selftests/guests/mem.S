@@ -2,7 +2,7 @@
 /*
  * Guests that access memory for the memslot tests (64-bit mode).
  */
-#include "guest.h"
+#include "guest.inc"
 
 /*
  * Serves the mailbox at GUEST_DATA_GPA (guest_abi.h) forever: reads or

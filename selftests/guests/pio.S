@@ -3,7 +3,7 @@
  * Port I/O guests, one of each for real, 32-bit and 64-bit mode. The test
  * answers/checks every exit; the ports and values are in khv_pio_test.c.
  */
-#include "guest.h"
+#include "guest.inc"
 
 /* OUT of 1, 2 and 4 bytes to immediate ports, and of 1 byte to port DX. */
 #define PIO_OUT					\

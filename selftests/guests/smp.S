@@ -2,7 +2,7 @@
 /*
  * Guest for the multi-vCPU, multi-VM and migration tests (64-bit mode).
  */
-#include "guest.h"
+#include "guest.inc"
 
 /*
  * vCPU number in RBX, iterations in R12, busy-loop length in R13.

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "kselftest.h"	/* __noreturn, __printf, ARRAY_SIZE */
 #include "vm.h"
 
 #define X86_CR0_PE	(1UL << 0)
@@ -28,7 +29,7 @@
 #define PTE_RW		(1ULL << 1)
 #define PTE_PS		(1ULL << 7)
 
-static void __attribute__((noreturn, format(printf, 1, 2))) vm_die(const char *fmt, ...)
+static void __noreturn __printf(1, 2) vm_die(const char *fmt, ...)
 {
 	va_list ap;
 	int err = errno;
@@ -248,7 +249,7 @@ void vm_init_tables(struct vm *vm)
 	uint64_t *pml4, *pdpt, *pd;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sels); i++) {
 		struct kvm_segment s = flat_seg(sels[i]);
 
 		gdt[sels[i] / 8] = gdt_entry(&s);
@@ -488,7 +489,7 @@ const char *exit_reason_str(uint32_t reason)
 		[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
 	};
 
-	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+	if (reason < ARRAY_SIZE(names) && names[reason])
 		return names[reason];
 	return "?";
 }

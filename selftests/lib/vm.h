@@ -15,7 +15,7 @@
  *	ASSERT_EQ(REPORT_DONE, vcpu_run_report(v)) TH_LOG("%s", vcpu_exit_str(v));
  *
  * Guests live in the guests/ directory (.S files) between GUEST16/32/64(name) and GUEST_END(name)
- * (see guests/guest.h); GUEST_CODE(name) names such a blob here. The memory
+ * (see guests/guest.inc); GUEST_CODE(name) names such a blob here. The memory
  * layout and the reporting channel (a guest writes a code with OUT EAX to
  * REPORT_PORT) are in guest_abi.h.
  *
