@@ -167,7 +167,7 @@ int khv_cpuid_init(void)
 		khv_cpuid_add_host(leaf, 0);
 	/* "KHVKHVKHVKHV", little-endian in EBX, ECX, EDX. */
 	khv_cpuid_add(KHV_CPUID_HV_BASE, 0, KHV_CPUID_HV_BASE,
-		      0x4b56484b, 0x484b5648, 0x5648564b);
+		      0x4b56484b, 0x484b5648, 0x56484b56);
 	return 0;
 }
 
