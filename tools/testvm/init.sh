@@ -8,6 +8,17 @@
 export PATH=/khv/bin:/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/tmp
 
+# ACPI S5 makes Bochs exit; without ACPI (acpi=off) a reboot, which the
+# kernel does by a triple fault (reboot=triple), ends Bochs as well.
+power_off()
+{
+	if [ -d /sys/firmware/acpi ]; then
+		poweroff -f
+	else
+		reboot -f
+	fi
+}
+
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -22,7 +33,7 @@ cpus=$(grep -c '^processor' /proc/cpuinfo)
 if [ "$cpus" != "$KHV_CPUS" ]; then
 	echo "KHV-BOOT-FAIL uptime=$up cpus=$cpus expected=$KHV_CPUS" \
 		"online=$(cat /sys/devices/system/cpu/online)"
-	poweroff -f
+	power_off
 fi
 echo "KHV-BOOT-OK uptime=$up cpus=$cpus"
 
@@ -40,4 +51,4 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 fi
 
 echo "KHV-PLAN-END rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
-poweroff -f
+power_off
