@@ -400,4 +400,3 @@ static struct kunit_suite ept_test_suite = {
 
 kunit_test_suites(&ept_test_suite);
 
-MODULE_LICENSE("GPL");

@@ -13,6 +13,7 @@
 #include <linux/module.h>
 
 #include "khv.h"
+#include "vm.h"
 #include "vmx.h"
 
 static ushort mode = 0600;
@@ -27,6 +28,19 @@ MODULE_PARM_DESC(mode, "permission bits of /dev/khv (default 0600)");
 long khv_check_extension(long cap)
 {
 	switch (cap) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_CHECK_EXTENSION_VM:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+		return 1;
+	case KVM_CAP_NR_MEMSLOTS:
+		return KHV_MAX_MEMSLOTS;
+	case KVM_CAP_NR_VCPUS:		/* the recommended maximum, as KVM */
+		return min_t(long, num_online_cpus(), KHV_MAX_VCPUS);
+	case KVM_CAP_MAX_VCPUS:
+		return KHV_MAX_VCPUS;
+	case KVM_CAP_MAX_VCPU_ID:
+		return KHV_MAX_VCPU_ID;
 	default:
 		return 0;
 	}
@@ -42,6 +56,8 @@ static long khv_dev_ioctl(struct file *file, unsigned int cmd,
 		return KHV_API_VERSION;
 	case KVM_CHECK_EXTENSION:
 		return khv_check_extension(arg);
+	case KVM_CREATE_VM:
+		return khv_vm_create(arg);
 	default:
 		/* Real KVM answers unknown system ioctls with EINVAL. */
 		return -EINVAL;

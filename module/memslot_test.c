@@ -266,4 +266,3 @@ static struct kunit_suite memslot_test_suite = {
 
 kunit_test_suites(&memslot_test_suite);
 
-MODULE_LICENSE("GPL");
