@@ -5,7 +5,7 @@
  * The guest owns most CR0/CR4 bits: with unrestricted guest and EPT it may
  * switch PE and PG and change paging bits without a VM exit, and the CPU
  * keeps EFER.LMA and the "IA-32e mode guest" entry control up to date (IA32_VMX_MISC
- * bit 5). khv owns, through the guest/host masks (SDM 25.6.6):
+ * bit 5). khv owns, through the guest/host masks (SDM 24.6.6):
  *  - CR0.NE, forced to 1 in VMX operation (IA32_VMX_CR0_FIXED0), and CR0.CD
  *    and CR0.NW, kept 0 in the hardware: with EPT the guest's caching is
  *    expressed by the EPT memory types, and a guest with CD = 1 would run
@@ -304,7 +304,7 @@ static int khv_set_cr8(struct khv_vcpu *vcpu, u64 cr8)
 	return 0;
 }
 
-/* Exit qualification for control-register accesses (SDM 28.2.1, Table 28-3). */
+/* Exit qualification for control-register accesses (SDM 27.2.1, Table 27-3). */
 #define KHV_CRQ_CR(q)		((q) & 0xf)
 #define KHV_CRQ_TYPE(q)		(((q) >> 4) & 3)
 #define KHV_CRQ_GPR(q)		(((q) >> 8) & 0xf)

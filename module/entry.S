@@ -11,7 +11,7 @@
  * function returns to its caller like any other.
  *
  * Returns 0 after a VM exit, 1 when VMLAUNCH/VMRESUME failed (VMfailValid or
- * VMfailInvalid, SDM 31.2: the VMCS is not entered and RFLAGS says why) and
+ * VMfailInvalid, SDM 30.2: the VMCS is not entered and RFLAGS says why) and
  * 2 when the instruction faulted (VMX turned off under a running vCPU by the
  * reboot path).
  *

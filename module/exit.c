@@ -14,6 +14,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "msr.h"
 #include "vcpu.h"
 #include "vm.h"
 #include "vmcs.h"
@@ -264,6 +265,8 @@ static const khv_exit_handler khv_exit_handlers[] = {
 	[EXIT_REASON_CR_ACCESS]			= khv_handle_cr_access,
 	[EXIT_REASON_DR_ACCESS]			= khv_exit_dr,
 	[EXIT_REASON_IO_INSTRUCTION]		= khv_handle_io,
+	[EXIT_REASON_MSR_READ]			= khv_handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE]			= khv_handle_wrmsr,
 	[EXIT_REASON_MWAIT_INSTRUCTION]		= khv_exit_ud,
 	[EXIT_REASON_MONITOR_INSTRUCTION]	= khv_exit_ud,
 	[EXIT_REASON_EPT_VIOLATION]		= khv_exit_ept_violation,
@@ -287,7 +290,7 @@ int khv_handle_exit(struct khv_vcpu *vcpu)
 		run->fail_entry.cpu = vcpu->last_cpu;
 		return 0;
 	}
-	/* Guest-state checks failed (SDM 26.8): exit reason with bit 31. */
+	/* Guest-state checks failed (SDM 26.7): exit reason with bit 31. */
 	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
 		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 		run->fail_entry.hardware_entry_failure_reason = reason;

@@ -26,14 +26,14 @@
 #include "vmcs.h"
 #include "vmx_insn.h"
 
-/* Exit qualification for I/O instructions (SDM 28.2.1, Table 28-5). */
+/* Exit qualification for I/O instructions (SDM 27.2.1, Table 27-5). */
 #define IOQ_SIZE(q)	(((q) & 7) + 1)
 #define IOQ_IN		BIT(3)
 #define IOQ_STRING	BIT(4)
 #define IOQ_REP		BIT(5)
 #define IOQ_PORT(q)	(((q) >> 16) & 0xffff)
 
-/* VM-exit instruction information for INS/OUTS (28.2.5, Table 28-8). */
+/* VM-exit instruction information for INS/OUTS (27.2.4, Table 27-8). */
 #define IOI_ADDR_SIZE(i)	(((i) >> 7) & 7)
 #define IOI_SEG(i)		(((i) >> 15) & 7)
 

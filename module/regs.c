@@ -15,6 +15,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "msr.h"
 #include "vcpu.h"
 #include "vmcs.h"
 #include "vmx_insn.h"
@@ -128,19 +129,6 @@ int khv_get_sregs(struct khv_vcpu *vcpu, struct kvm_sregs *s)
 		__set_bit(ev->info & INTR_INFO_VECTOR_MASK,
 			  (unsigned long *)s->interrupt_bitmap);
 	return 0;
-}
-
-/*
- * IA32_APIC_BASE: bits 7:0 and 9 are reserved, bit 10 (x2APIC) too since
- * CPUID does not offer x2APIC, and bits from MAXPHYADDR up (SDM Vol. 3A,
- * 11.4.4).
- */
-static bool khv_apic_base_valid(u64 apic_base)
-{
-	u64 rsvd = GENMASK_ULL(7, 0) | BIT_ULL(9) | X2APIC_ENABLE |
-		   GENMASK_ULL(63, boot_cpu_data.x86_phys_bits);
-
-	return !(apic_base & rsvd);
 }
 
 /*

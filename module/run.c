@@ -49,7 +49,7 @@ static void khv_host_nmi(void)
 	iret_to_self();
 }
 
-/* Exits that came in the middle of event delivery redeliver it (27.2.4). */
+/* Exits that came in the middle of event delivery redeliver it (27.2.3). */
 static void khv_save_vectoring(struct khv_vcpu *vcpu)
 {
 	u32 info = khv_vmread(IDT_VECTORING_INFO_FIELD);
@@ -122,7 +122,7 @@ static void khv_after_exit(struct khv_vcpu *vcpu, int r)
 		vcpu->exit_qual = khv_vmread(VM_INSTRUCTION_ERROR);
 	}
 
-	/* VM exits clear IA32_DEBUGCTL and set DR7 to 0x400 (28.5.1). */
+	/* VM exits clear IA32_DEBUGCTL and set DR7 to 0x400 (27.5.1). */
 	if (vcpu->host.debugctl)
 		update_debugctlmsr(vcpu->host.debugctl);
 	if (hw_breakpoint_active())

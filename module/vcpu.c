@@ -27,7 +27,7 @@
 #include "vmx.h"
 #include "vmx_insn.h"
 
-/* VPID 0 is the host's (SDM 29.1). */
+/* VPID 0 is the host's (SDM 28.1). */
 static DEFINE_IDA(khv_vpid_ida);
 #define KHV_VPID_MAX	0xffff
 
@@ -169,7 +169,7 @@ static void khv_vcpu_free(struct khv_vcpu *vcpu)
 	kfree(vcpu);
 }
 
-/* VMCLEAR once to initialise the region (SDM 25.11.3), then fill it in. */
+/* VMCLEAR once to initialise the region (SDM 24.11.3), then fill it in. */
 static int khv_vcpu_init_vmcs(struct khv_vcpu *vcpu)
 {
 	unsigned long flags;

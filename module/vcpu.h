@@ -30,7 +30,7 @@ enum khv_gpr {
 	KHV_NR_GPRS
 };
 
-/* An event to inject at the next VM entry (SDM 26.6, "Event Injection"). */
+/* An event to inject at the next VM entry (SDM 26.5, "Event Injection"). */
 struct khv_event {
 	bool pending;
 	u32 info;			/* VM-entry interruption information */
@@ -82,7 +82,7 @@ struct khv_vcpu {
 	struct khv_pio pio;
 	struct fpu_guest fpu;
 
-	/* The VMCS and where it is active (SDM 25.1, "VMCS Status"). */
+	/* The VMCS and where it is active (SDM 24.1). */
 	void *vmcs;
 	u64 vmcs_pa;
 	void *msr_bitmap;

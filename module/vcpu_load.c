@@ -2,7 +2,7 @@
 /*
  * Putting a vCPU on a CPU and taking it off again.
  *
- * A VMCS is active on at most one CPU (SDM 25.1): the CPU caches it, and
+ * A VMCS is active on at most one CPU (SDM 24.1): the CPU caches it, and
  * only VMCLEAR on that CPU writes it back to memory. khv leaves a VMCS
  * active where it last ran and clears it lazily: when the vCPU thread comes
  * back on another CPU (an IPI to the old one), when the vCPU is destroyed,
@@ -126,7 +126,7 @@ static int __khv_vcpu_load(struct khv_vcpu *vcpu)
 	/*
 	 * Translations tagged with this VPID may be stale on this CPU: the
 	 * guest changed its page tables elsewhere, or a destroyed vCPU used
-	 * the same VPID here (SDM 29.4.3.3 "Guidelines for Use of INVVPID").
+	 * the same VPID here (SDM 28.3.3.3 "Guidelines for Use of INVVPID").
 	 */
 	if (vcpu->last_cpu != cpu)
 		vcpu->tlb_flush = true;
@@ -157,7 +157,7 @@ static void __khv_vcpu_put(struct khv_vcpu *vcpu)
 	wrmsrl(MSR_KERNEL_GS_BASE, h->user_gs_base);
 
 	/*
-	 * VM exits set the TR limit to 0x67 (SDM 28.5.2), which cuts off the
+	 * VM exits set the TR limit to 0x67 (SDM 27.5.2), which cuts off the
 	 * I/O permission bitmap: reload TR now if this task uses ioperm(), else
 	 * at the next switch to a task that does.
 	 */

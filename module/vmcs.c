@@ -134,7 +134,7 @@ static int khv_vmcs_controls(struct khv_vmcs_config *c)
 	return 0;
 }
 
-/* Ticks of the VMX-preemption timer for one guest slice (SDM 26.5.1). */
+/* Ticks of the VMX-preemption timer for one guest slice (SDM 25.5.1). */
 static u32 khv_vmcs_timer_ticks(void)
 {
 	u64 khz = tsc_khz ? tsc_khz : cpu_khz;
@@ -206,7 +206,7 @@ int khv_vmcs_alloc(struct khv_vcpu *vcpu)
 	vcpu->vmcs = page_address(vmcs);
 	*(u32 *)vcpu->vmcs = khv_vmx_caps.revision_id;
 	vcpu->vmcs_pa = page_to_phys(vmcs);
-	/* All ones: every RDMSR and WRMSR exits (SDM 25.6.9). */
+	/* All ones: every RDMSR and WRMSR exits (SDM 24.6.9). */
 	vcpu->msr_bitmap = page_address(msr_bitmap);
 	memset(vcpu->msr_bitmap, 0xff, PAGE_SIZE);
 	return 0;

@@ -2,7 +2,7 @@
 /*
  * Thin wrappers around the VMX instructions that operate on a VMCS or on
  * cached translations. Each one reports VMfailInvalid/VMfailValid (SDM Vol.
- * 3C, 31.2 "Conventions": CF or ZF set) so no caller can ignore a failure.
+ * 3C, 30.2 "Conventions": CF or ZF set) so no caller can ignore a failure.
  *
  * VMLAUNCH/VMRESUME live in entry.S; VMXON/VMXOFF belong to vmx.c.
  */
@@ -99,7 +99,7 @@ static __always_inline void khv_vmwrite(unsigned long field, unsigned long val)
 		khv_vmcs_access_failed(field, true);
 }
 
-/* SDM 31.3 "INVVPID": the 128-bit descriptor holds the VPID and an address. */
+/* SDM 30.3 "INVVPID": the 128-bit descriptor holds the VPID and an address. */
 static __always_inline bool khv_invvpid(unsigned long type, u16 vpid, u64 gva)
 {
 	struct {
