@@ -13,6 +13,7 @@
 #include <linux/module.h>
 
 #include "khv.h"
+#include "vcpu.h"
 #include "vm.h"
 #include "vmx.h"
 
@@ -32,6 +33,7 @@ long khv_check_extension(long cap)
 	case KVM_CAP_CHECK_EXTENSION_VM:
 	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
 	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_IMMEDIATE_EXIT:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KHV_MAX_MEMSLOTS;
@@ -58,6 +60,10 @@ static long khv_dev_ioctl(struct file *file, unsigned int cmd,
 		return khv_check_extension(arg);
 	case KVM_CREATE_VM:
 		return khv_vm_create(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return khv_vcpu_mmap_size();
 	default:
 		/* Real KVM answers unknown system ioctls with EINVAL. */
 		return -EINVAL;
