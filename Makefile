@@ -58,6 +58,12 @@ test: all
 test-debug:
 	$(MAKE) test DEBUG=1
 
+# khv and kvm_intel side by side in one test-VM boot (docs/performance.md).
+.PHONY: bench
+bench: module src
+	$(MAKE) -C tools/bench
+	tools/bench/run.sh $(BENCH_ARGS)
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C tools clean
