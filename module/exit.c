@@ -223,8 +223,7 @@ static int khv_exit_ept_violation(struct khv_vcpu *vcpu)
 	case 0:
 		return 1;
 	case -ENOENT:
-		/* MMIO: KVM_EXIT_MMIO is not implemented yet. */
-		return khv_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
+		return khv_mmio_exit(vcpu, gpa, vcpu->exit_qual);
 	case -EINTR:
 		vcpu->run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;

@@ -201,6 +201,11 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 		if (r <= 0)
 			goto out;
 	}
+	if (vcpu->mmio.pending) {
+		r = khv_mmio_complete(vcpu);
+		if (r <= 0)
+			goto out;
+	}
 	if (READ_ONCE(run->KHV_IMMEDIATE_EXIT)) {
 		run->exit_reason = KVM_EXIT_INTR;
 		r = -EINTR;

@@ -15,6 +15,8 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
+#include "mmio.h"
+
 struct khv_vm;
 struct khv_vcpu;
 
@@ -80,6 +82,7 @@ struct khv_vcpu {
 	unsigned long dr[4], dr6, dr7;	/* emulated: MOV DR always exits */
 	struct khv_event event;
 	struct khv_pio pio;
+	struct khv_mmio mmio;		/* mmio.c */
 	struct fpu_guest fpu;
 
 	/* The VMCS and where it is active (SDM 24.1). */
