@@ -15,6 +15,8 @@
 
 #define BENCH_MAX_REPS	64
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 enum bench_target {
 	TARGET_NONE,
 	TARGET_RATIO_LE,	/* khv / KVM <= value */

@@ -15,16 +15,16 @@
 
 #include "bench.h"
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: khv-bench [--dev PATH] [--json FILE] [--reps N] [--warmup N]\n"
 		"                 [--fault-mib N] [--scale F] [--only GROUP,...]\n"
 		"  --dev PATH      device speaking the KVM ABI (default /dev/khv)\n"
 		"  --json FILE     also write the results as JSON\n"
-		"  --reps N        samples per metric, 1..%d (default 7)\n"
+		"  --reps N        samples per metric, 1..%d (default 9)\n"
 		"  --warmup N      runs before the samples, not kept (default 1)\n"
-		"  --fault-mib N   memory the EPT fault-in guest touches (default 8)\n"
+		"  --fault-mib N   memory the EPT fault-in guest touches (default 16)\n"
 		"  --scale F       multiply the loops' iteration counts (default 1)\n"
 		"  --only LIST     groups: cpuid,vmcall,rdmsr,pio,mmio,fault,lifecycle,compute\n",
 		BENCH_MAX_REPS);
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bench b = {
-		.dev = "/dev/khv", .reps = 7, .warmup = 1, .fault_mib = 8,
+		.dev = "/dev/khv", .reps = 9, .warmup = 1, .fault_mib = 16,
 		.scale = 1.0,
 	};
 	const char *json = NULL;
@@ -93,15 +93,15 @@ int main(int argc, char **argv)
 			b.only = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 

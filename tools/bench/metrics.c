@@ -23,7 +23,7 @@
 /* Iterations per sample at --scale 1, sized for Bochs (~10M insns/s). */
 #define ITERS_IN_KERNEL		200
 #define ITERS_USERSPACE		50
-#define ITERS_COMPUTE		200000
+#define ITERS_COMPUTE		500000
 
 #define LOWER(n, l, u, t, tv) \
 	{ .name = n, .label = l, .unit = u, .target = t, .target_val = tv }
@@ -329,7 +329,7 @@ void bench_run_all(struct bench *b)
 	unsigned int g;
 	int i;
 
-	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+	for (g = 0; g < ARRAY_SIZE(groups); g++) {
 		const char *name = groups[g].group;
 
 		if (!selected(b, name)) {

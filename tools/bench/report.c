@@ -98,7 +98,7 @@ int report_json(const struct bench *b, const char *path)
 		return -1;
 	}
 	if (uname(&u))
-		strcpy(u.release, "?");
+		snprintf(u.release, sizeof(u.release), "?");
 	fprintf(f, "{\n\"device\": ");
 	json_str(f, b->dev);
 	fprintf(f, ",\n\"kernel\": ");

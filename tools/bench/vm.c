@@ -3,7 +3,6 @@
  * khv-bench's VMM: see vm.h.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "bench_abi.h"
 #include "vm.h"
 
@@ -36,16 +36,9 @@ static const char * const exc_names[] = {
 	"#VE", "#CP",
 };
 
-static int __attribute__((format(printf, 2, 3)))
-bvm_fail(struct bvm *vm, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(vm->err, sizeof(vm->err), fmt, ap);
-	va_end(ap);
-	return -1;
-}
+/* Say why in vm->err and fail; snprintf checks the format. */
+#define bvm_fail(vm, ...) \
+	(snprintf((vm)->err, sizeof((vm)->err), __VA_ARGS__), -1)
 
 uint64_t bench_now_ns(void)
 {
@@ -197,7 +190,7 @@ static int bvm_unexpected_exit(struct bvm *vm)
 		    run->io.data_offset <= vm->run_size - 4) {
 			memcpy(&vec, (uint8_t *)run + run->io.data_offset, 4);
 			return bvm_fail(vm, "the guest got exception %s (vector %u)",
-					vec < sizeof(exc_names) / sizeof(exc_names[0]) ?
+					vec < ARRAY_SIZE(exc_names) ?
 					exc_names[vec] : "?", vec);
 		}
 		return bvm_fail(vm, "unexpected KVM_EXIT_IO port %#x", run->io.port);
@@ -276,9 +269,13 @@ int bvm_run_to_ready(struct bvm *vm)
 int bvm_cmd(struct bvm *vm, uint32_t cmd, uint32_t iters, uint32_t arg,
 	    struct bvm_result *res)
 {
-	volatile uint32_t *mbox = (volatile uint32_t *)(vm->mem + BENCH_MBOX_GPA);
-	volatile uint64_t *t0 = (volatile uint64_t *)(vm->mem + BENCH_MBOX_GPA + MBOX_T0);
-	volatile uint64_t *t1 = (volatile uint64_t *)(vm->mem + BENCH_MBOX_GPA + MBOX_T1);
+	/*
+	 * The guest reads and writes the mailbox only inside KVM_RUN, an
+	 * opaque call for the compiler: plain accesses are ordered by it.
+	 */
+	uint32_t *mbox = (uint32_t *)(vm->mem + BENCH_MBOX_GPA);
+	uint64_t *t0 = (uint64_t *)(vm->mem + BENCH_MBOX_GPA + MBOX_T0);
+	uint64_t *t1 = (uint64_t *)(vm->mem + BENCH_MBOX_GPA + MBOX_T1);
 	uint64_t start;
 
 	*res = (struct bvm_result){ 0 };
