@@ -70,6 +70,35 @@ puts:
 	pop %rax
 	ret
 
+/*
+ * puttext: at most %rcx bytes at %rsi as text, up to a NUL or newline;
+ * other bytes outside ' '..'~' print as '.'.
+ */
+	.globl puttext
+puttext:
+	push %rax
+	push %rcx
+	push %rsi
+	test %rcx, %rcx
+	jz 3f
+1:	lodsb
+	test %al, %al
+	jz 3f
+	cmp $'\n', %al
+	je 3f
+	cmp $' ', %al
+	jb 2f
+	cmp $'~', %al
+	jbe 4f
+2:	mov $'.', %al
+4:	call putc
+	dec %rcx
+	jnz 1b
+3:	pop %rsi
+	pop %rcx
+	pop %rax
+	ret
+
 /* putdec: %rax as an unsigned decimal. */
 	.globl putdec
 putdec:

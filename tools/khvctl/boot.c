@@ -106,7 +106,10 @@ int boot_build_long(struct vm *vm)
 	return 0;
 }
 
-/* RDI = vCPU index, RSI = number of vCPUs, in every mode. */
+/*
+ * RDI = vCPU index, RSI = number of vCPUs, RBX = VM index, RDX = number of
+ * VMs (run --vms), in every mode.
+ */
 static int set_regs(struct vcpu *vcpu, uint64_t rip, uint64_t rsp)
 {
 	struct kvm_regs regs = {
@@ -115,6 +118,8 @@ static int set_regs(struct vcpu *vcpu, uint64_t rip, uint64_t rsp)
 		.rflags = 0x2,		/* bit 1 is reserved, always 1 */
 		.rdi = vcpu->id,
 		.rsi = vcpu->vm->nr_vcpus,
+		.rbx = vcpu->vm->index,
+		.rdx = vcpu->vm->nr_vms,
 	};
 
 	return VCPU_IOCTL(vcpu, KVM_SET_REGS, &regs) < 0 ? -1 : 0;

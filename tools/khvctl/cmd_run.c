@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * khvctl run: create a VM, load an image, start it in real or long mode
- * and run it to completion with COM1 on stdin/stdout.
+ * and run it to completion with COM1 on stdin/stdout; optionally with a
+ * disk and a NIC, and several VMs at once (vms.c).
  */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "khvctl.h"
 
@@ -15,20 +17,8 @@
 #define DEFAULT_LOAD_REAL	0x7c00
 #define DEFAULT_LOAD_LONG	0x100000
 #define MAX_CPUS		64
-#define MAX_REGS		16
+#define MAX_REGS		RUN_MAX_REGS
 #define REAL_MODE_LIMIT		0x100000	/* what CS:IP can reach */
-
-struct run_opts {
-	int cpus;
-	uint64_t mem_mib;
-	enum boot_mode mode;
-	uint64_t load;
-	bool load_set;
-	unsigned int timeout;
-	const char *regs[MAX_REGS];
-	int nr_regs;
-	const char *image;
-};
 
 static void print_usage(FILE *f)
 {
@@ -56,6 +46,22 @@ static void print_usage(FILE *f)
 "                      the mode's setup; NAME is rax..r15, rip or rflags;\n"
 "                      may be repeated (at most %d)\n"
 "  -t, --timeout SEC   end the run after SEC seconds (status 10)\n"
+"  -k, --vms K         run K VMs of this image at once, 1 to %d (default 1),\n"
+"                      each in a process of its own; their serial lines\n"
+"                      go to stdout as \"vmN: LINE\", only VM 0 reads stdin\n"
+"  -D, --disk SPEC     a disk at ports 0x510-0x53f, backed by a file:\n"
+"                        FILE[,rw]          read-write, writes reach FILE\n"
+"                        FILE,ro            read-only, writes fail\n"
+"                        FILE,cow=OVERLAY   writes go to OVERLAY (created\n"
+"                                           if absent), FILE is only read\n"
+"                      once for every VM, or once per VM in VM order (a\n"
+"                      file written by one VM cannot be given to all)\n"
+"  -n, --net MODE      a NIC at ports 0x540-0x55f, linked by MODE:\n"
+"                        none        no NIC (default for one VM)\n"
+"                        local       the VMs of this run on one hub\n"
+"                                    (default with --vms 2 or more)\n"
+"                        unix:PATH   and other khvctl processes that use\n"
+"                                    the same PATH (the first one listens)\n"
 "  -d, --dev PATH      the device (default $KHVCTL_DEV, else %s)\n"
 "  -v, --verbose       print the setup and, at the end, each vCPU's exits\n"
 "                      by reason; -vv also traces every port access\n"
@@ -70,13 +76,15 @@ static void print_usage(FILE *f)
 "        tables use the top 32 KiB of memory, and vCPU N's stack (RSP)\n"
 "        ends 16 KiB * N below them. The image must end below the stacks.\n"
 "  all   RFLAGS = 0x2 (interrupts off); RDI = vCPU index; RSI = number of\n"
-"        vCPUs; other registers 0. CPUID is what the device supports\n"
-"        (KVM_GET_SUPPORTED_CPUID), with the vCPU index as APIC ID.\n"
+"        vCPUs; RBX = VM index; RDX = number of VMs; other registers 0.\n"
+"        CPUID is what the device supports (KVM_GET_SUPPORTED_CPUID), with\n"
+"        the vCPU index as APIC ID.\n"
 "\n"
 "Devices (port I/O):\n"
 "  0x3f8-0x3ff  COM1, an 8250/16550 UART for polling drivers (no IRQs)\n"
 "  0xf4         debug exit: OUT of V ends the run with status (V << 1) | 1\n"
 "  0x500-0x503  echo: IN reads back what OUT wrote (a test device)\n"
+"  0x510-0x53f  disk (--disk), 0x540-0x55f NIC (--net): docs/khvctl.md\n"
 "  other ports read as all ones; writes are ignored (one warning per port)\n"
 "\n"
 "The run ends when every vCPU has executed HLT with interrupts disabled\n"
@@ -92,9 +100,47 @@ static void print_usage(FILE *f)
 "  8   an exit khvctl does not handle (MMIO outside memory, entry failure,\n"
 "      internal error, unknown reason); reason and registers on stderr\n"
 "  10  --timeout expired\n"
-"  12  SIGINT or SIGTERM\n",
+"  12  SIGINT or SIGTERM\n"
+"With --vms: 0 if every VM ended with 0, else the status of the lowest\n"
+"numbered VM that did not (4 if it was killed by a signal); a line on\n"
+"stderr names each VM that did not end with 0.\n",
 	MAX_CPUS, (unsigned long long)(VM_MAX_MEM >> 20), DEFAULT_MEM_MIB,
-	DEFAULT_LOAD_REAL, DEFAULT_LOAD_LONG, MAX_REGS, KHVCTL_DEFAULT_DEV);
+	DEFAULT_LOAD_REAL, DEFAULT_LOAD_LONG, MAX_REGS, RUN_MAX_VMS,
+	KHVCTL_DEFAULT_DEV);
+}
+
+static int parse_net(const char *arg, struct run_opts *o)
+{
+	o->net_set = true;
+	if (!strcmp(arg, "none"))
+		o->net = NET_NONE;
+	else if (!strcmp(arg, "local"))
+		o->net = NET_LOCAL;
+	else if (!strncmp(arg, "unix:", 5) && arg[5])
+		o->net = NET_UNIX;
+	else
+		return -1;
+	o->net_path = arg + 5;
+	return 0;
+}
+
+/*
+ * Disks go one for all VMs or one per VM. A file that a VM writes (rw, or
+ * an overlay) cannot be every VM's: their writes would mix.
+ */
+static int check_vms(struct run_opts *o)
+{
+	if (o->nr_disks > 1 && o->nr_disks != o->vms)
+		return usage_error("run", "--disk: %d given for %d VMs: give one for all, or one per VM",
+				   o->nr_disks, o->vms);
+	if (o->nr_disks == 1 && o->vms > 1 && o->disks[0].mode != DISK_RO)
+		return usage_error("run", "--disk %s: every VM would write it: give each VM its own --disk (or use ,ro)",
+				   o->disks[0].path);
+	if (disk_check_vms(o->disks, o->nr_disks) < 0)
+		return usage_hint("run");
+	if (!o->net_set)
+		o->net = o->vms > 1 ? NET_LOCAL : NET_NONE;
+	return -1;
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -106,6 +152,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "load",    required_argument, NULL, 'l' },
 		{ "reg",     required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "vms",     required_argument, NULL, 'k' },
+		{ "disk",    required_argument, NULL, 'D' },
+		{ "net",     required_argument, NULL, 'n' },
 		{ "dev",     required_argument, NULL, 'd' },
 		{ "verbose", no_argument,       NULL, 'v' },
 		{ "help",    no_argument,       NULL, 'h' },
@@ -115,7 +164,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	size_t off;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "c:m:M:l:r:t:d:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:m:M:l:r:t:k:D:n:d:vh", opts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (parse_u64(optarg, &v) < 0 || !v || v > MAX_CPUS)
@@ -161,6 +211,26 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 						   optarg);
 			o->timeout = v;
 			break;
+		case 'k':
+			if (parse_u64(optarg, &v) < 0 || !v || v > RUN_MAX_VMS)
+				return usage_error("run", "--vms: '%s' is not 1 to %d",
+						   optarg, RUN_MAX_VMS);
+			o->vms = v;
+			break;
+		case 'D':
+			if (o->nr_disks == RUN_MAX_VMS)
+				return usage_error("run", "--disk: at most %d",
+						   RUN_MAX_VMS);
+			if (disk_parse(optarg, &o->disks[o->nr_disks]) < 0)
+				return usage_error("run", "--disk: '%s' is not FILE, FILE,rw, FILE,ro or FILE,cow=OVERLAY",
+						   optarg);
+			o->nr_disks++;
+			break;
+		case 'n':
+			if (parse_net(optarg, o) < 0)
+				return usage_error("run", "--net: '%s' is not none, local or unix:PATH",
+						   optarg);
+			break;
 		case 'd':
 			khvctl_dev = optarg;
 			break;
@@ -178,7 +248,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		return usage_error("run", "%s", optind < argc ?
 				   "more than one IMAGE" : "missing IMAGE");
 	o->image = argv[optind];
-	return -1;
+	return check_vms(o);
 }
 
 /* What auto means for this image; the default load address of the mode. */
@@ -243,30 +313,39 @@ static int setup_vcpu(struct vm *vm, struct run_opts *o, uint64_t entry, int i)
 	return r;
 }
 
-static int run(struct run_opts *o)
+/*
+ * Run VM number index of o->vms in this process, with its NIC on link
+ * (NO_LINK: link down), which is closed on return. The exit status.
+ */
+int run_vm(struct run_opts *o, struct image *img, int index, struct link link)
 {
-	struct image img;
+	const struct disk_spec *disk = NULL;
 	struct vm vm;
 	int i, status = KHVCTL_ERROR;
 
-	if (image_read(&img, o->image) < 0)
-		return KHVCTL_ERROR;
-	if (resolve_mode(o, &img) < 0) {
-		free(img.data);
-		return KHVCTL_ERROR;
-	}
-	if (vm_create(&vm, o->mem_mib << 20, o->cpus) < 0 ||
-	    load_image(&vm, o, &img) < 0)
+	if (o->nr_disks)
+		disk = &o->disks[o->nr_disks == 1 ? 0 : index];
+	if (vm_create(&vm, o->mem_mib << 20, o->cpus) < 0)
+		goto out;
+	vm.index = index;
+	vm.nr_vms = o->vms;
+	if (load_image(&vm, o, img) < 0)
 		goto out;
 	for (i = 0; i < o->cpus; i++)
-		if (setup_vcpu(&vm, o, img.entry, i) < 0)
+		if (setup_vcpu(&vm, o, img->entry, i) < 0)
 			goto out;
 	if (khvctl_verbose)
 		khv_err("%s: %s, %s mode, entry %#llx, image %#llx-%#llx, %llu MiB, %d vCPU%s",
 			khvctl_dev, o->image, o->mode == BOOT_LONG ? "long" : "real",
-			(unsigned long long)img.entry, (unsigned long long)img.lo,
-			(unsigned long long)img.hi, (unsigned long long)o->mem_mib,
+			(unsigned long long)img->entry, (unsigned long long)img->lo,
+			(unsigned long long)img->hi, (unsigned long long)o->mem_mib,
 			o->cpus, o->cpus > 1 ? "s" : "");
+	if (disk && disk_init(disk) < 0)
+		goto out;
+	if (o->net != NET_NONE) {
+		nic_init(link);
+		link = NO_LINK;
+	}
 
 	serial_init();
 	debugexit_init();
@@ -275,6 +354,7 @@ static int run(struct run_opts *o)
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is the serial's problem */
 	status = run_vcpus(&vm, o->timeout);
 	term_restore();
+	serial_flush();
 
 	for (i = 0; khvctl_verbose && i < o->cpus; i++) {
 		vcpu_print_exits(&vm.vcpus[i]);
@@ -282,7 +362,40 @@ static int run(struct run_opts *o)
 			vcpu_dump(&vm.vcpus[i]);
 	}
 out:
+	disk_exit();
+	nic_exit();
+	link_close(&link);
 	vm_destroy(&vm);
+	return status;
+}
+
+/* One VM runs here; its hub (for --net unix) in a thread of this process. */
+static int run_one(struct run_opts *o, struct image *img)
+{
+	struct net n;
+	int status = KHVCTL_ERROR;
+
+	if (net_setup(o, &n) < 0)
+		goto out;
+	if (net_needs_hub(&n) && hub_start(&n, 1) < 0)
+		goto out;
+	status = run_vm(o, img, 0, n.vm[0]);
+	n.vm[0] = NO_LINK;
+out:
+	hub_stop();
+	net_cleanup(o, &n);
+	return status;
+}
+
+static int run(struct run_opts *o)
+{
+	struct image img;
+	int status = KHVCTL_ERROR;
+
+	if (image_read(&img, o->image) < 0)
+		return KHVCTL_ERROR;
+	if (resolve_mode(o, &img) == 0)
+		status = o->vms > 1 ? vms_run(o, &img) : run_one(o, &img);
 	free(img.data);
 	return status;
 }
@@ -293,6 +406,7 @@ int cmd_run(int argc, char **argv)
 		.cpus = 1,
 		.mem_mib = DEFAULT_MEM_MIB,
 		.mode = BOOT_AUTO,
+		.vms = 1,
 	};
 	int r = parse_opts(argc, argv, &o);
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <pthread.h>
 #include <linux/kvm.h>
 
@@ -38,6 +39,11 @@ enum khvctl_status {
 /* Global options, set by main.c before a command runs. */
 extern const char *khvctl_dev;
 extern int khvctl_verbose;
+/*
+ * The VM this process runs when "run --vms K" started several (K > 1), or
+ * -1: messages then say "khvctl: vm N: ..." and serial lines "vmN: ...".
+ */
+extern int khvctl_vm;
 
 /* Commands: argv[0] is the command name. */
 int cmd_info(int argc, char **argv);
@@ -76,6 +82,8 @@ const char *kvm_exit_name(uint32_t reason);
 struct vcpu;
 
 struct vm {
+	int index;			/* VM number in "run --vms K", from 0 */
+	int nr_vms;
 	int sys_fd;
 	int fd;
 	uint8_t *mem;
@@ -152,6 +160,115 @@ int image_read(struct image *img, const char *path);
 int image_load_flat(struct vm *vm, struct image *img, uint64_t addr);
 int image_load_elf(struct vm *vm, struct image *img);
 
+/* cmd_run.c: what "khvctl run" was asked to do, for every VM. */
+#define RUN_MAX_REGS		16
+#define RUN_MAX_VMS		16
+
+enum disk_mode { DISK_RW, DISK_RO, DISK_COW };
+
+struct disk_spec {
+	const char *path;
+	enum disk_mode mode;
+	const char *overlay;		/* DISK_COW only */
+};
+
+enum net_mode {
+	NET_NONE,			/* no NIC */
+	NET_LOCAL,			/* the VMs of this khvctl on one hub */
+	NET_UNIX,			/* and other khvctl processes on a socket */
+};
+
+struct run_opts {
+	int cpus;
+	uint64_t mem_mib;
+	enum boot_mode mode;
+	uint64_t load;
+	bool load_set;
+	unsigned int timeout;
+	const char *regs[RUN_MAX_REGS];
+	int nr_regs;
+	const char *image;
+	int vms;
+	struct disk_spec disks[RUN_MAX_VMS];	/* one for all, or one per VM */
+	int nr_disks;
+	enum net_mode net;
+	bool net_set;				/* --net given */
+	const char *net_path;			/* NET_UNIX */
+};
+
+struct image;
+
+/*
+ * A NIC's link: a pair of packet-mode (O_DIRECT) pipes or one
+ * SOCK_SEQPACKET socket (rx == tx); a frame per record either way.
+ */
+struct link {
+	int rx;
+	int tx;
+};
+
+#define NO_LINK			((struct link){ -1, -1 })
+
+/* Run VM number index (of o->vms) in this process, its NIC on link. */
+int run_vm(struct run_opts *o, struct image *img, int index, struct link link);
+
+/* vms.c: "run --vms K": a process per VM, the hub, the summary status. */
+int vms_run(struct run_opts *o, struct image *img);
+
+/* blk.c: a disk's backing file(s); sectors of BLK_SECTOR bytes. */
+#define BLK_SECTOR		512
+
+struct blk;
+
+int disk_parse(const char *arg, struct disk_spec *spec);
+struct blk *blk_open(const struct disk_spec *spec);
+void blk_close(struct blk *b);
+uint64_t blk_sectors(const struct blk *b);
+bool blk_read_only(const struct blk *b);
+bool blk_is_cow(const struct blk *b);
+int blk_read(struct blk *b, uint64_t lba, uint32_t count, void *buf);
+int blk_write(struct blk *b, uint64_t lba, uint32_t count, const void *buf);
+int blk_flush(struct blk *b);
+int blk_lock(int fd, const char *path, bool excl);
+int disk_check_vms(const struct disk_spec *d, int nr);
+int pread_full(int fd, void *buf, size_t len, uint64_t off);
+int pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
+
+/* cow.c: the copy-on-write overlay file (docs/khvctl.md has the format). */
+struct cow;
+
+struct cow *cow_open(const char *path, uint64_t sectors);
+void cow_close(struct cow *c);
+int cow_read(struct cow *c, int base_fd, uint64_t lba, uint32_t count,
+	     uint8_t *buf);
+int cow_write(struct cow *c, uint64_t lba, uint32_t count,
+	      const uint8_t *buf);
+int cow_flush(struct cow *c);
+
+/* net.c: links between NICs and the hub, and the unix socket. */
+#define NET_MAX_FRAME		2048
+
+struct net {
+	struct link vm[RUN_MAX_VMS];	/* each VM's end, -1 if none */
+	struct link hub[RUN_MAX_VMS];	/* the hub's end of the same link */
+	int listen_fd;			/* NET_UNIX, this process is the hub */
+	int uplink_fd;			/* NET_UNIX, another process is */
+	bool owner;			/* this process made the socket */
+};
+
+int net_setup(struct run_opts *o, struct net *n);
+bool net_needs_hub(const struct net *n);
+void net_keep_vm(struct net *n, int vm);
+void net_drop_vms(struct net *n);
+void net_cleanup(struct run_opts *o, struct net *n);
+void link_close(struct link *l);
+ssize_t link_recv(int fd, uint8_t *buf);
+bool link_send(int fd, const void *buf, size_t len);
+
+/* hub.c: a thread that copies each frame from one port to all others. */
+int hub_start(struct net *n, int nr_vms);
+void hub_stop(void);
+
 /* ioport.c: port I/O devices. */
 struct ioport_dev {
 	const char *name;
@@ -167,8 +284,13 @@ int ioport_handle(struct vcpu *vcpu);
 
 /* Devices, each registering itself. */
 void serial_init(void);
+void serial_flush(void);
 void debugexit_init(void);
 void echo_init(void);
+int disk_init(const struct disk_spec *spec);
+void disk_exit(void);
+void nic_init(struct link link);
+void nic_exit(void);
 
 /* term.c */
 void term_init(void);

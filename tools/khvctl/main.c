@@ -12,6 +12,7 @@
 
 const char *khvctl_dev = KHVCTL_DEFAULT_DEV;
 int khvctl_verbose;
+int khvctl_vm = -1;
 
 struct command {
 	const char *name;

@@ -8,9 +8,14 @@
  * register semantics, so drivers that read IIR see consistent values, but
  * no interrupt is ever delivered. MCR loopback works, which is how the
  * Linux 8250 driver probes a port.
+ *
+ * When several VMs share stdout (run --vms), output goes out a line at a
+ * time as "vmN: LINE", each line in one write() so that the VMs' lines
+ * never mix; a line longer than LINE_SIZE is cut into several.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,6 +59,7 @@ enum {
 #define MSR_DCD		0x80
 
 #define RX_SIZE		64
+#define LINE_SIZE	256
 
 static struct {
 	pthread_mutex_t lock;
@@ -62,6 +68,8 @@ static struct {
 	uint8_t rx[RX_SIZE];
 	unsigned int rx_head, rx_len;
 	bool out_broken;	/* stdout failed once: stop trying */
+	char line[LINE_SIZE];	/* the current line, with several VMs */
+	unsigned int line_len;
 } com1 = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.dll = 12,		/* 9600 baud, as after a BIOS */
@@ -86,24 +94,49 @@ static void rx_fill(void)
 		rx_push(buf[i]);
 }
 
-static void tx(uint8_t c)
+static void out_write(const void *buf, size_t len)
 {
+	const uint8_t *p = buf;
 	ssize_t n;
 
+	while (len && !com1.out_broken) {
+		n = write(STDOUT_FILENO, p, len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			khv_warn("serial: stdout: %s; dropping further output",
+				 strerror(errno));
+			com1.out_broken = true;
+			return;
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+static void flush_line(void)
+{
+	char buf[16 + LINE_SIZE];
+	int n = snprintf(buf, 16, "vm%d: ", khvctl_vm);
+
+	memcpy(buf + n, com1.line, com1.line_len);
+	out_write(buf, n + com1.line_len);
+	com1.line_len = 0;
+}
+
+static void tx(uint8_t c)
+{
 	if (com1.mcr & MCR_LOOP) {
 		rx_push(c);
 		return;
 	}
-	if (com1.out_broken)
+	if (khvctl_vm < 0) {
+		out_write(&c, 1);
 		return;
-	do {
-		n = write(STDOUT_FILENO, &c, 1);
-	} while (n < 0 && (errno == EINTR || errno == EAGAIN));
-	if (n < 0) {
-		khv_warn("serial: stdout: %s; dropping further output",
-			 strerror(errno));
-		com1.out_broken = true;
 	}
+	com1.line[com1.line_len++] = c;
+	if (c == '\n' || com1.line_len == LINE_SIZE)
+		flush_line();
 }
 
 static uint8_t iir(void)
@@ -243,4 +276,15 @@ static const struct ioport_dev serial_dev = {
 void serial_init(void)
 {
 	ioport_register(&serial_dev);
+}
+
+/* At the end of a run: a last line without its newline gets one. */
+void serial_flush(void)
+{
+	pthread_mutex_lock(&com1.lock);
+	if (com1.line_len) {
+		com1.line[com1.line_len++] = '\n';
+		flush_line();
+	}
+	pthread_mutex_unlock(&com1.lock);
 }

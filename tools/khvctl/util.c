@@ -21,7 +21,10 @@ static void vmsg(const char *prefix, const char *fmt, va_list ap)
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	/* One write per message: vCPU threads may report at the same time. */
-	fprintf(stderr, "khvctl: %s%s\n", prefix, buf);
+	if (khvctl_vm >= 0)
+		fprintf(stderr, "khvctl: vm %d: %s%s\n", khvctl_vm, prefix, buf);
+	else
+		fprintf(stderr, "khvctl: %s%s\n", prefix, buf);
 }
 
 void khv_err(const char *fmt, ...)
