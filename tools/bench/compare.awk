@@ -61,11 +61,12 @@ function target_text(m,   t, v) {
 	dev = $2
 	injson = 1
 	doc[dev] = ""
-	have[dev] = 1
 	next
 }
+# A document counts only when complete (the VM may die while printing it).
 /^KHV-BENCH-JSON-END / {
 	injson = 0
+	have[dev] = 1
 	next
 }
 # Kernel messages share the console: keep them out of the documents.
@@ -108,6 +109,9 @@ END {
 	print "|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nm; i++) {
 		m = order[i]
+		for (d in doc)
+			if (!have[d])
+				med[d, m] = ""
 		a = med["khv", m]
 		b = med["kvm", m]
 		ratio[m] = (a != "" && b != "" && b > 0) ? a / b : ""

@@ -5,8 +5,8 @@
 # Boots the test VM once (tools/testvm/run, plan tools/testvm/bench-plan.sh),
 # runs khv-bench on kvm_intel and on khv, prints the comparison table and
 # writes bench.json next to the run's logs. Exits 0 when the VM ran the plan
-# and at least one device produced results: "n/a" metrics never fail it.
-# See docs/performance.md.
+# to its end and at least one device produced results: "n/a" metrics never
+# fail it, a crashed or hung VM does. See docs/performance.md.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,10 +38,13 @@ printf '%s\n' "$*" >"$dir/bench.args"
 	--plan "$REPO/tools/testvm/bench-plan.sh" \
 	--add "$HERE/khv-bench" --add "$dir/bench.args" --keep "$dir" | tee "$dir/run.txt"
 
+rc=0
 if ! grep -aq 'KHV-PLAN-END' "$dir/serial.log" 2>/dev/null; then
 	echo "bench: the test VM did not finish the plan; see $dir/serial.log" >&2
+	rc=1
 fi
 echo
 awk -f "$HERE/compare.awk" -v json="$dir/bench.json" "$dir/serial.log" || exit 1
 echo
 echo "bench: JSON in $dir/bench.json"
+exit $rc

@@ -13,9 +13,11 @@ ARGS=
 # bench_on NAME DEV: run khv-bench, show its table, pass its JSON on.
 bench_on()
 {
-	local name=$1 dev=$2 rc
+	local name="$1" dev="$2" rc
+	# A guest that never comes back ends KVM_RUN on the signal.
 	# shellcheck disable=SC2086
-	"$BENCH" --dev "$dev" --json "/tmp/$name.json" $ARGS >"/tmp/$name.out" 2>&1
+	timeout 300 "$BENCH" --dev "$dev" --json "/tmp/$name.json" $ARGS \
+		>"/tmp/$name.out" 2>&1
 	rc=$?
 	cat "/tmp/$name.out"
 	if [ -f "/tmp/$name.json" ]; then
