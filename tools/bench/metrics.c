@@ -108,15 +108,16 @@ static void vm_stop(struct bvm *vm, uint8_t *mem)
 }
 
 /*
- * A loop of @iters operations per sample; @user_exits of them must reach
- * this program (I/O or MMIO exits, by @cmd), the others none.
+ * A loop of @iters operations (@op, for messages) per sample; with
+ * @user_exits each must reach this program (I/O or MMIO exits, by @cmd),
+ * else none may.
  */
-static void bench_loop(struct bench *b, uint32_t cmd, uint32_t iters,
-		       uint32_t arg, bool user_exits, struct metric *tsc,
-		       struct metric *ns)
+static void bench_loop(struct bench *b, const char *op, uint32_t cmd,
+		       uint32_t iters, uint32_t arg, bool user_exits,
+		       struct metric *tsc, struct metric *ns)
 {
 	struct bvm_result r;
-	char why[200];
+	char why[sizeof(((struct bvm *)0)->err) + 32];
 	struct bvm vm;
 	uint8_t *mem;
 	uint32_t seen;
@@ -130,15 +131,16 @@ static void bench_loop(struct bench *b, uint32_t cmd, uint32_t iters,
 	}
 	for (i = -b->warmup; i < b->reps; i++) {
 		if (bvm_cmd(&vm, cmd, iters, arg, &r)) {
-			metric_na(tsc, vm.err);
-			metric_na(ns, vm.err);
+			snprintf(why, sizeof(why), "%s: %s", op, vm.err);
+			metric_na(tsc, why);
+			metric_na(ns, why);
 			break;
 		}
 		seen = r.io_exits + r.mmio_exits;
 		if (seen != (user_exits ? iters : 0)) {
 			snprintf(why, sizeof(why),
-				 "%u exits to userspace for %u operations",
-				 seen, iters);
+				 "%s: %u exits to userspace for %u operations",
+				 op, seen, iters);
 			metric_na(tsc, why);
 			metric_na(ns, why);
 			break;
@@ -339,21 +341,21 @@ void bench_run_all(struct bench *b)
 		}
 		fprintf(stderr, "khv-bench: %s: %s\n", b->dev, name);
 		if (!strcmp(name, "cpuid"))
-			bench_loop(b, CMD_CPUID, kern, 0, false,
+			bench_loop(b, "CPUID", CMD_CPUID, kern, 0, false,
 				   &m[M_CPUID_TSC], &m[M_CPUID_NS]);
 		else if (!strcmp(name, "vmcall"))
-			bench_loop(b, CMD_VMCALL, kern, 0, false,
+			bench_loop(b, "VMCALL", CMD_VMCALL, kern, 0, false,
 				   &m[M_VMCALL_TSC], &m[M_VMCALL_NS]);
 		else if (!strcmp(name, "rdmsr"))
-			bench_loop(b, CMD_RDMSR, kern, MSR_EFER, false,
+			bench_loop(b, "RDMSR", CMD_RDMSR, kern, MSR_EFER, false,
 				   &m[M_RDMSR_TSC], &m[M_RDMSR_NS]);
 		else if (!strcmp(name, "pio"))
-			bench_loop(b, CMD_PIO_OUT, user, 0, true,
+			bench_loop(b, "OUT", CMD_PIO_OUT, user, 0, true,
 				   &m[M_PIO_TSC], &m[M_PIO_NS]);
 		else if (!strcmp(name, "mmio")) {
-			bench_loop(b, CMD_MMIO_WRITE, user, BENCH_MMIO_GPA, true,
+			bench_loop(b, "MMIO write", CMD_MMIO_WRITE, user, BENCH_MMIO_GPA, true,
 				   &m[M_MMIO_W_TSC], &m[M_MMIO_W_NS]);
-			bench_loop(b, CMD_MMIO_READ, user, BENCH_MMIO_GPA, true,
+			bench_loop(b, "MMIO read", CMD_MMIO_READ, user, BENCH_MMIO_GPA, true,
 				   &m[M_MMIO_R_TSC], &m[M_MMIO_R_NS]);
 		} else if (!strcmp(name, "fault"))
 			bench_fault_in(b);
