@@ -116,6 +116,7 @@ GUEST_DECLARE(m64_stosl); GUEST_DECLARE(m64_rep_stosb); GUEST_DECLARE(m64_lodsw)
 GUEST_DECLARE(m64_lodsl); GUEST_DECLARE(m64_movsq); GUEST_DECLARE(m64_movsl);
 GUEST_DECLARE(m64_movsw); GUEST_DECLARE(m64_rep_movsb);
 GUEST_DECLARE(m64_movd_xmm); GUEST_DECLARE(m64_fstps); GUEST_DECLARE(m64_split_st32);
+GUEST_DECLARE(m64_split_ram_st32);
 
 static const struct mmio_case cases64[] = {
 	/* Stores: the data in mmio.data, little-endian, len bytes. */
@@ -461,6 +462,30 @@ TEST_F(mmio, page_split_store)
 	}
 	setup_case(self->v, MODE_LONG64, &c, &regs);
 	expect_emulation_failure(_metadata, self->v, c.code, 6);
+}
+
+/*
+ * A 4-byte store whose first half is the last bytes of RAM, the second the
+ * first of MMIO. KVM writes the RAM half and exits for the other; khv
+ * refuses it: the exit is for the second page, not where the operand starts.
+ */
+TEST_F(mmio, ram_mmio_split_store)
+{
+	static const struct mmio_case c = {
+		CASE(m64_split_ram_st32),
+		.acc = { W(0, 2, 0x4433) },
+	};
+	struct kvm_regs regs;
+	uint16_t ram;
+
+	if (vm_dev_is_kvm()) {
+		run_case(_metadata, self->v, MODE_LONG64, &c);
+		memcpy(&ram, vm_hva(self->vm, MMIO_GPA - 2), sizeof(ram));
+		EXPECT_EQ(0x2211, ram);
+		return;
+	}
+	setup_case(self->v, MODE_LONG64, &c, &regs);
+	expect_emulation_failure(_metadata, self->v, c.code, 3);
 }
 
 /* A pending read is completed by KVM_RUN with immediate_exit too (api.rst). */

@@ -75,6 +75,7 @@ MMIO_CASE(64, m64_rep_movsb, rep movsb)
 MMIO_CASE(64, m64_movd_xmm, movd %xmm0, (%rbx))
 MMIO_CASE(64, m64_fstps, fstps (%rbx))
 MMIO_CASE(64, m64_split_st32, mov %eax, 0xffe(%rbx))
+MMIO_CASE(64, m64_split_ram_st32, mov %eax, -2(%rbx))
 
 /* 32-bit protected mode, flat segments. */
 MMIO_CASE(32, m32_st8, mov %al, (%ebx))
