@@ -67,4 +67,5 @@ bench: module src
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C tools clean
+	$(MAKE) -C tools/bench clean
 	$(MAKE) -C selftests clean
