@@ -9,7 +9,7 @@
  * moves past the instruction then.
  *
  * The decoded instruction is trusted only when its memory operand's linear
- * address is the one the CPU reports in the exit (SDM 28.2.1, "guest-linear
+ * address is the one the CPU reports in the exit (SDM 27.2.1, "guest-linear
  * address" with qualification bits 7 and 8) and the access stays within
  * the page. Anything else is KVM_INTERNAL_ERROR_EMULATION with the
  * instruction bytes: never a guess.

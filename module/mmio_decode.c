@@ -77,7 +77,7 @@ static int khv_insn_modrm16(struct khv_insn_ctx *c, struct khv_insn *insn,
 		insn->base = KHV_INSN_NONE;	/* disp16 alone */
 		disp = 2;
 	}
-	/* BP-based forms default to SS (SDM Vol. 1, 3.7.5). */
+	/* BP-based forms default to SS (SDM Vol. 1, 3.7.4, Table 3-5). */
 	if (insn->base == RBP && !c->seg_override)
 		insn->seg = KHV_INSN_SS;
 	return disp ? khv_insn_take_signed(c, disp, &insn->disp) : 0;
@@ -139,7 +139,7 @@ static int khv_insn_modrm(struct khv_insn_ctx *c, struct khv_insn *insn)
 	return khv_insn_modrm32(c, insn, mod, rm);
 }
 
-/* Without REX, byte registers 4-7 are AH, CH, DH, BH (SDM Vol. 2A, 3.1.1.1). */
+/* Without REX, byte registers 4-7 are AH, CH, DH, BH (SDM Vol. 2A, 2.2.1.2). */
 static void khv_insn_byte_reg(struct khv_insn_ctx *c, struct khv_insn *insn)
 {
 	if (!c->rex && insn->reg >= 4 && insn->reg < 8) {

@@ -10,12 +10,12 @@
 
 #include <linux/types.h>
 
-/* Longer instructions raise #GP (SDM Vol. 2A, 2.3.11). */
+/* Longer instructions raise #GP (SDM Vol. 2A, chapter 2). */
 #define KHV_INSN_MAX_LEN	15
 
 /*
- * Segment registers in the order of their encoding (SDM Vol. 2A, 3.1.1.3),
- * which is also the VMCS field order (enum khv_seg).
+ * Segment registers in the order of their encoding in MOV Sreg, which is
+ * also the VMCS field order (enum khv_seg).
  */
 enum khv_insn_seg {
 	KHV_INSN_ES, KHV_INSN_CS, KHV_INSN_SS, KHV_INSN_DS, KHV_INSN_FS,
