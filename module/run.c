@@ -191,6 +191,7 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 	r = khv_vcpu_load(vcpu);
 	if (r)
 		return r;
+	khv_sched_run_begin(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	run->flags = 0;
 	vcpu->cr8 = READ_ONCE(run->cr8);
@@ -219,6 +220,7 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		khv_sched_run_loop(vcpu);
 		r = khv_enter_guest(vcpu);
 		if (r < 0)
 			break;
@@ -232,5 +234,6 @@ out:
 	khv_sync_run(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
 	khv_vcpu_put(vcpu);
+	khv_sched_run_end(vcpu, r);
 	return r;
 }

@@ -108,6 +108,9 @@ static long khv_vcpu_ioctl(struct file *file, unsigned int ioctl,
 	/* Guest memory is the creator's address space: no one else runs it. */
 	if (vcpu->vm->mm != current->mm)
 		return -EIO;
+	/* Without the mutex: statistics of a vCPU inside KVM_RUN. */
+	if (ioctl == KHV_GET_SCHED_STATS)
+		return khv_sched_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
 	if (_IOC_TYPE(ioctl) != KVMIO)
 		return -EINVAL;
 	if (mutex_lock_killable(&vcpu->mutex))
@@ -148,6 +151,12 @@ static const struct file_operations khv_vcpu_fops = {
 	.release	= khv_vcpu_release,
 	.llseek		= noop_llseek,
 };
+
+/* The vCPU behind @file, or NULL if it is not a khv vCPU fd. */
+struct khv_vcpu *khv_vcpu_from_file(struct file *file)
+{
+	return file->f_op == &khv_vcpu_fops ? file->private_data : NULL;
+}
 
 static void khv_vcpu_free(struct khv_vcpu *vcpu)
 {
@@ -203,6 +212,7 @@ static int khv_vcpu_alloc(struct khv_vm *vm, u32 id, struct khv_vcpu **out)
 	vcpu->cpu = -1;
 	vcpu->last_cpu = -1;
 	INIT_LIST_HEAD(&vcpu->loaded_node);
+	khv_sched_vcpu_init(vcpu);
 
 	r = -ENOMEM;
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -267,6 +277,7 @@ int khv_vcpu_create(struct khv_vm *vm, u32 id)
 
 void khv_vcpu_destroy(struct khv_vcpu *vcpu)
 {
+	khv_sched_vcpu_destroy(vcpu);
 	khv_vcpu_vmclear(vcpu);
 	khv_vcpu_free(vcpu);
 	preempt_notifier_dec();

@@ -16,7 +16,9 @@
 #include <asm/fpu/types.h>
 
 #include "mmio.h"
+#include "sched.h"
 
+struct file;
 struct khv_vm;
 struct khv_vcpu;
 
@@ -24,6 +26,7 @@ struct khv_vcpu;
 int khv_vcpu_create(struct khv_vm *vm, u32 id);
 void khv_vcpu_destroy(struct khv_vcpu *vcpu);
 int khv_vcpu_mmap_size(void);
+struct khv_vcpu *khv_vcpu_from_file(struct file *file);
 
 /* Guest GPRs in instruction-encoding order; entry.S knows this layout. */
 enum khv_gpr {
@@ -100,6 +103,9 @@ struct khv_vcpu {
 	struct preempt_notifier pn;
 	bool guest_state_loaded;	/* host state saved, guest MSRs in */
 	struct khv_host_state host;
+
+	/* Scheduling policy and accounting (sched.c). */
+	struct khv_sched_vcpu sched;
 
 	/* Last exit. */
 	u32 exit_reason;

@@ -213,11 +213,13 @@ static void khv_sched_in(struct preempt_notifier *pn, int cpu)
 {
 	/* A failure resurfaces as a VMfail or -EIO before the next entry. */
 	__khv_vcpu_load(khv_pn_vcpu(pn));
+	khv_sched_switch_in(khv_pn_vcpu(pn));
 }
 
 static void khv_sched_out(struct preempt_notifier *pn,
 			  struct task_struct *next)
 {
+	khv_sched_switch_out(khv_pn_vcpu(pn));
 	__khv_vcpu_put(khv_pn_vcpu(pn));
 }
 

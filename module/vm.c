@@ -124,6 +124,7 @@ static void vm_destroy(struct khv_vm *vm)
 {
 	unsigned int i;
 
+	khv_sched_vm_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		khv_vcpu_destroy(vm->vcpus[i]);
 	if (vm->ept.root) {
@@ -336,6 +337,10 @@ static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 	}
 	case KVM_CREATE_VCPU:
 		return vm_create_vcpu(vm, arg);
+	case KHV_SET_SCHED_POLICY:
+	case KHV_GET_SCHED_POLICY:
+	case KHV_GET_VCPU_SCHED_STATS:
+		return khv_sched_vm_ioctl(vm, cmd, argp);
 	case KVM_CHECK_EXTENSION:
 		return khv_check_extension(arg);
 	default:
@@ -373,6 +378,7 @@ int khv_vm_create(unsigned long type)
 	refcount_set(&vm->refs, 1);
 	mutex_init(&vm->lock);
 	mutex_init(&vm->mmu_lock);
+	khv_sched_vm_init(vm);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 

@@ -12,6 +12,7 @@
 
 #include "ept.h"
 #include "memslot.h"
+#include "sched.h"
 
 #define KHV_MAX_VCPUS		64	/* KVM_CAP_NR_VCPUS, KVM_CAP_MAX_VCPUS */
 #define KHV_MAX_VCPU_ID		1024	/* KVM_CAP_MAX_VCPU_ID */
@@ -37,6 +38,7 @@ struct khv_vm {
 	u64 slots_gen;			/* bumped by every slot change */
 	struct khv_ept ept;
 	u64 eptp;
+	struct khv_sched_vm sched;	/* policy (sched.c) */
 };
 
 int khv_vm_create(unsigned long type);		/* returns the new VM fd */
