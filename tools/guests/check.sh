@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh [DEV]: run every guest program with khvctl on DEV (default
-# /dev/khv) and check each run's exit status and output. TAP 13 on stdout,
-# so a test plan can run it with plan-lib's "selftest"; exit status 0 if all
-# passed, 1 if any failed, 4 (skip) if DEV does not exist.
+# /dev/khv) and check each run's exit status and output: the devices, the
+# disk in its three modes (files in /tmp/khvctl-disk), several VMs at once
+# and their network. TAP 13 on stdout, so a test plan can run it with
+# plan-lib's "selftest"; exit status 0 if all passed, 1 if any failed, 4
+# (skip) if DEV does not exist. A case the kernel cannot run (no file
+# locks, no unix sockets) is reported "ok N NAME # SKIP WHY".
 #
 #   KHVCTL  the khvctl binary (default /khv/bin/khvctl)
 #   GUESTS  the directory of the *.bin guests (default /khv/guests)
@@ -201,6 +204,8 @@ expect disk-ro 0 '^disk: 128 sectors, read-only$' '' -- \
 	run --mode long --disk "$T/base,ro" "$D"
 lines disk-ro-refused 3 '^disk: (write sector 1: status 4|sector 1 after: base sector 1|flush: status 0)$'
 base_same disk-ro-base
+expect disk-errors 0 '^disk: 9 error checks passed$' '' -- \
+	run --mode long --reg rcx=3 --disk "$T/base,ro" "$D"
 
 # Two VMs, one base, an overlay each: writes stay in their own overlay.
 expect disk-cow 0 '^vm0: disk: sector 1 after: marker from vm 0$' '' -- \

@@ -16,6 +16,11 @@
  *      "disk: stream done"
  *   2  reads sectors 2, 3, ... while each holds "record N" and prints
  *      "disk: records intact up to sector M" (M = 1: none)
+ *   3  checks the error statuses (needs 2 sectors or more, 16 MiB of
+ *      memory): past the end, COUNT 0 and 257, LBA_HI set -> 2 (range);
+ *      a buffer outside memory -> 3; command 9 -> 1; a byte access reads
+ *      0xff; COUNT reads back. Prints "disk: 9 error checks passed";
+ *      failed check N (10..18): "FAILED: check N", status 2N+1
  *
  * Then HLT with interrupts off (status 0). No disk: "disk: no disk",
  * status 3; a read or write that fails in modes 1 and 2: status 5.
@@ -76,6 +81,8 @@ _start:
 	je stream
 	cmp $2, %r13
 	je verify
+	cmp $3, %r13
+	je errors
 
 /* Mode 0: show sectors 0 and 1, write a marker to 1, show it again. */
 	xor %r8d, %r8d
@@ -186,6 +193,69 @@ halt:
 	cli
 	hlt
 	jmp halt
+
+/* Fail check n unless the command gives status want. */
+.macro expect_status cmd, lba, count, addr, want, n
+	mov $\lba, %r8
+	mov $\count, %r9d
+	mov $\addr, %r10d
+	mov $\cmd, %eax
+	call disk_io
+	cmp $\want, %eax
+	je .Lok\@
+	mov $\n, %eax
+	jmp check_failed
+.Lok\@:
+.endm
+
+/* Mode 3: every error status the protocol defines. */
+errors:
+	lea -1(%r14), %r15		/* the last sector */
+	mov %r14, %r8
+	mov $1, %r9d
+	lea rbuf(%rip), %r10
+	mov $DISK_READ, %eax
+	call disk_io
+	cmp $DISK_ST_RANGE, %eax	/* 10: the first sector past the end */
+	je 1f
+	mov $10, %eax
+	jmp check_failed
+1:	mov %r15, %r8
+	mov $2, %r9d
+	mov $DISK_READ, %eax
+	call disk_io
+	cmp $DISK_ST_RANGE, %eax	/* 11: from the last sector, 2 long */
+	je 2f
+	mov $11, %eax
+	jmp check_failed
+2:	expect_status DISK_READ, 0, 0, 0x200000, DISK_ST_RANGE, 12
+	expect_status DISK_READ, 0, 257, 0x200000, DISK_ST_RANGE, 13
+	expect_status DISK_READ, 0x100000000, 1, 0x200000, DISK_ST_RANGE, 14
+	expect_status DISK_READ, 0, 1, 0xfffff000, DISK_ST_ADDR, 15
+	expect_status 9, 0, 1, 0x200000, DISK_ST_CMD, 16
+	mov $DISK_ID, %dx		/* 17: only 32-bit accesses count */
+	in %dx, %al
+	cmp $0xff, %al
+	je 3f
+	mov $17, %eax
+	jmp check_failed
+3:	mov $DISK_COUNT, %dx		/* 18: registers read back */
+	mov $5, %eax
+	out %eax, %dx
+	in %dx, %eax
+	cmp $5, %eax
+	je 4f
+	mov $18, %eax
+	jmp check_failed
+4:	lea msg_errors(%rip), %rsi
+	call puts
+	jmp done
+
+check_failed:
+	push %rax
+	call console_unlock		/* fail takes the lock itself */
+	pop %rax
+	jmp fail
 
 /*
  * disk_io: command %eax on %r9 sectors at %r8, buffer %r10; the status in
@@ -303,6 +373,8 @@ msg_io:
 	.asciz "disk: I/O status "
 msg_at:
 	.asciz " at sector "
+msg_errors:
+	.asciz "disk: 9 error checks passed\n"
 
 	.bss
 	.balign 512

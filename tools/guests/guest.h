@@ -35,6 +35,9 @@
 #define DISK_READ	1
 #define DISK_WRITE	2
 #define DISK_FLUSH	3
+#define DISK_ST_RANGE	2		/* statuses: 0 is success */
+#define DISK_ST_ADDR	3
+#define DISK_ST_CMD	1
 #define DISK_ST_READ_ONLY 4
 
 /* The NIC (run --net, --vms): 32-bit registers, docs/khvctl.md. */

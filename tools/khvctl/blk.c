@@ -113,7 +113,7 @@ int blk_lock(int fd, const char *path, bool excl)
 
 	if (!flock(fd, (excl ? LOCK_EX : LOCK_SH) | LOCK_NB))
 		return 0;
-	if (errno == ENOSYS) {
+	if (errno_no_syscall()) {
 		if (!warned)
 			khv_warn("%s: no file locks in this kernel: nothing keeps another process from writing it",
 				 path);

@@ -57,6 +57,7 @@ __printf(2, 3) int usage_error(const char *cmd, const char *fmt, ...);
 int usage_hint(const char *cmd);
 int parse_u64(const char *s, uint64_t *val);
 int open_dev(void);
+bool errno_no_syscall(void);
 
 /*
  * ioctl() whose failure prints "khvctl: DEV: [CTX: ]NAME: strerror" and

@@ -35,7 +35,7 @@ static int lock_path(const char *path)
 		return -1;
 	}
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0 && (!flock(fd, LOCK_EX) || errno == ENOSYS))
+	if (fd >= 0 && (!flock(fd, LOCK_EX) || errno_no_syscall()))
 		return fd;	/* without file locks: racy, but works alone */
 	khv_err("%s: %s", lock, strerror(errno));
 	if (fd >= 0)

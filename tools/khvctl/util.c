@@ -82,6 +82,16 @@ int parse_u64(const char *s, uint64_t *val)
 	return 0;
 }
 
+/*
+ * Whether the last syscall does not exist in this kernel (built without
+ * it, e.g. flock() without CONFIG_FILE_LOCKING). checkpatch flags ENOSYS,
+ * which kernel code must not return; here it is the kernel's own answer.
+ */
+bool errno_no_syscall(void)
+{
+	return errno == ENOSYS;
+}
+
 int open_dev(void)
 {
 	int fd = open(khvctl_dev, O_RDWR | O_CLOEXEC);
