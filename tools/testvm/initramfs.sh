@@ -29,11 +29,27 @@ mknod -m 666 "$root/dev/null" c 1 3
 # no libc of its own; static programs need nothing).
 copy_prog() {
 	local src=$1 dst=$2 lib
-	install -m 755 "$src" "$dst"
+	# Debug info only slows the guest's initramfs unpacking; symbols stay.
+	strip --strip-debug -o "$dst" "$src" 2>/dev/null || cp "$src" "$dst"
+	chmod 755 "$dst"
 	for lib in $(ldd "$src" 2>/dev/null | grep -o '/[^ ]*' || true); do
 		[ -e "$root$lib" ] || cp -L --parents "$lib" "$root"
 	done
 }
+
+# A module built for the other variant may load and then corrupt memory
+# (lockdep changes lock layouts): a KASAN kernel needs KASAN-built modules.
+kasan_kernel=$(grep -c '^CONFIG_KASAN=y' "$KDIR/.config" || true)
+for m in khv khv_test; do
+	f=$REPO/module/$m.ko
+	[ -f "$f" ] || continue
+	kasan_mod=$(nm -u "$f" | grep -c '__asan_' || true)
+	if [ $((kasan_kernel > 0)) != $((kasan_mod > 0)) ]; then
+		say "ERROR: module/$m.ko was not built for $KDIR;" \
+			"rebuild it: make module$([ "$kasan_kernel" -gt 0 ] && echo ' DEBUG=1')"
+		exit 1
+	fi
+done
 
 if [ -f "$REPO/module/khv.ko" ]; then
 	install -m 644 "$REPO/module/khv.ko" "$root/khv/khv.ko"
