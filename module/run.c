@@ -45,8 +45,20 @@
  */
 static void khv_host_nmi(void)
 {
+	u32 blocking = khv_vmread(GUEST_INTERRUPTIBILITY_INFO);
+
 	apic->send_IPI(smp_processor_id(), NMI_VECTOR);
 	iret_to_self();
+	/*
+	 * khv never gives the guest an NMI, so the guest never blocks NMIs.
+	 * Bochs 2.7 saves "blocking by NMI" set after an NMI exit; entered
+	 * again like that, the guest would hold off every host NMI until the
+	 * next VM exit (26.6.1: with NMI exiting, the blocking lasts as long
+	 * as VMX non-root operation).
+	 */
+	if (blocking & GUEST_INTR_STATE_NMI)
+		khv_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
+			    blocking & ~GUEST_INTR_STATE_NMI);
 }
 
 /* Exits that came in the middle of event delivery redeliver it (27.2.3). */
