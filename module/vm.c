@@ -45,12 +45,16 @@ static const struct khv_ept_alloc vm_ept_alloc = {
 	.free_table	= vm_free_table,
 };
 
-/* Release callback of the EPT: the guest may have written to any page. */
+/*
+ * Release callback of the EPT: the guest may have written to any page. Runs
+ * once per page of a slot (millions for a big guest), in sleepable context.
+ */
 static void vm_unpin(void *ctx, u64 gpa, u64 hpa)
 {
 	struct page *page = pfn_to_page(PHYS_PFN(hpa));
 
 	unpin_user_pages_dirty_lock(&page, 1, true);
+	cond_resched();
 }
 
 /* Guest-physical addresses the EPT and this CPU can both express. */
