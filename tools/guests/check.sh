@@ -303,6 +303,9 @@ fi
 
 # ---- The network: two VMs of one khvctl play ping-pong. ----
 expect net-none 3 '^pingpong: no NIC$' '' -- run --mode long "$G/pingpong.bin"
+expect nic-errors 0 '^nicerr: 9 checks passed$' '' -- \
+	run --mode long --net local "$G/nicerr.bin"
+lines nic-link-down 1 '^nicerr: link down$'
 expect pingpong 0 '' '' -- \
 	run --vms 2 --timeout 120 --mode long "$G/pingpong.bin"
 lines pingpong-pings 3 '^vm1: pingpong: vm 1 got "ping [012] from vm 0"$'
