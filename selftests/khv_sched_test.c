@@ -320,6 +320,13 @@ FIXTURE_TEARDOWN(sched)
 	munmap(self->area, AREA_SIZE);
 }
 
+/* Waits until job @j has taken its start ticket. */
+static void wait_started(struct job *j)
+{
+	while (!start_ticket(j))
+		usleep(1000);
+}
+
 /* ---- Interface: values, errnos. ---- */
 
 TEST_F(sched, policy_roundtrip_and_refusals)
@@ -656,6 +663,70 @@ TEST_F_TIMEOUT(sched, sjf_declared_across_vms, 300)
 	}
 }
 
+/*
+ * A short job arrives while a trained long one runs. Non-preemptive SJF
+ * (the default): the running burst keeps the CPU. KHV_SCHED_F_PREEMPT:
+ * the shorter predicted burst takes it at once.
+ */
+static void sjf_arrival(struct __test_metadata *_metadata, void *area,
+			uint32_t flags)
+{
+	struct khv_sched_policy p = { .policy = KHV_SCHED_SJF, .flags = flags,
+				      .alpha = KHV_SCHED_ALPHA_ONE };
+	struct vm *vm = job_vm(area);
+	struct job jobs[2];
+	pthread_t t[2];
+	struct job *l = &jobs[0], *sh = &jobs[1];
+
+	ASSERT_EQ(0, set_policy(vm, &p));
+	job_init(l, vcpu_add(vm, 0), area, 0, 8 * unit_iters(), 2);
+	job_init(sh, vcpu_add(vm, 1), area, 1, unit_iters(), 2);
+	start_jobs(jobs, t, 2);
+	wait_ready(jobs, 2);
+	reset_area(area);
+	pin_self(0);
+	sem_post(&l->go);
+	wait_started(l);
+	sem_post(&sh->go);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	unpin_self();
+
+	log_job(_metadata, "long", l);
+	log_job(_metadata, "short", sh);
+	ASSERT_EQ(0, l->err) TH_LOG("%s", l->exit);
+	ASSERT_EQ(0, sh->err) TH_LOG("%s", sh->exit);
+	EXPECT_LT(sh->st.predicted_burst_ns, l->st.predicted_burst_ns);
+	EXPECT_EQ(1u, start_ticket(l));
+	EXPECT_EQ(2u, (flags ? start_ticket(sh) : end_ticket(l)));
+	if (flags) {
+		EXPECT_EQ(3u, end_ticket(sh));
+		EXPECT_EQ(1u, l->st.last_job.preemptions);
+		EXPECT_GE(l->st.last_job.wait_ns, sh->st.last_job.run_ns * 8 / 10);
+	} else {
+		EXPECT_EQ(3u, start_ticket(sh));
+		EXPECT_EQ(0u, l->st.last_job.preemptions);
+		EXPECT_GE(sh->st.last_job.wait_ns, l->st.last_job.run_ns / 2);
+	}
+	vcpu_free(l->v);
+	vcpu_free(sh->v);
+	vm_destroy(vm);
+}
+
+TEST_F_TIMEOUT(sched, sjf_running_burst_not_preempted, 300)
+{
+	if (host_nr_cpus() < 2)
+		SKIP(return, "needs 2 CPUs, have %d", host_nr_cpus());
+	sjf_arrival(_metadata, self->area, 0);
+}
+
+TEST_F_TIMEOUT(sched, sjf_preemptive_shorter_takes_cpu, 300)
+{
+	if (host_nr_cpus() < 2)
+		SKIP(return, "needs 2 CPUs, have %d", host_nr_cpus());
+	sjf_arrival(_metadata, self->area, KHV_SCHED_F_PREEMPT);
+}
+
 /* ---- PRIORITY. ---- */
 
 /* Three VMs at levels 1, 5 and 3 arriving in that order: 5, 3, 1 run. */
@@ -694,13 +765,6 @@ TEST_F_TIMEOUT(sched, priority_highest_first, 300)
 		vcpu_free(jobs[i].v);
 		vm_destroy(vms[i]);
 	}
-}
-
-/* Waits until job @j has taken its start ticket. */
-static void wait_started(struct job *j)
-{
-	while (!start_ticket(j))
-		usleep(1000);
 }
 
 /*
@@ -753,6 +817,45 @@ TEST_F_TIMEOUT(sched, priority_preempts_lower, 300)
 	vcpu_free(h->v);
 	vm_destroy(low);
 	vm_destroy(high);
+}
+
+/*
+ * A quantum makes equal levels take turns: two 6-unit jobs at the same
+ * level with a 10 ms quantum interleave, where without one (FCFS, the same
+ * host priority) they run one after the other.
+ */
+TEST_F_TIMEOUT(sched, priority_quantum_round_robin, 300)
+{
+	struct khv_sched_policy p = { .policy = KHV_SCHED_PRIORITY, .level = 2,
+				      .quantum_ns = 10000000 };
+	struct vm *vm = job_vm(self->area);
+	static const int order[] = { 0, 1 };
+	struct job jobs[2];
+	pthread_t t[2];
+	int i;
+
+	ASSERT_EQ(0, set_policy(vm, &p));
+	for (i = 0; i < 2; i++)
+		job_init(&jobs[i], vcpu_add(vm, i), self->area, i, 6 * unit_iters(), 1);
+	start_jobs(jobs, t, 2);
+	wait_ready(jobs, 2);
+	reset_area(self->area);
+	release_in_order(jobs, t, 2, order, job_cpu());
+
+	for (i = 0; i < 2; i++) {
+		const struct khv_sched_times *lt = &jobs[i].st.last_job;
+
+		log_job(_metadata, "round robin", &jobs[i]);
+		ASSERT_EQ(0, jobs[i].err) TH_LOG("%s", jobs[i].exit);
+		/* About one turn per quantum of its ~130 ms. */
+		EXPECT_GE(lt->dispatches, 3u);
+		EXPECT_GE(lt->wait_ns, jobs[!i].st.last_job.run_ns / 4);
+		EXPECT_TURNAROUND_ADDS_UP(lt);
+	}
+	EXPECT_LT(start_ticket(&jobs[1]), end_ticket(&jobs[0]));
+	for (i = 0; i < 2; i++)
+		vcpu_free(jobs[i].v);
+	vm_destroy(vm);
 }
 
 /*
