@@ -193,7 +193,10 @@ static int khv_vcpu_init_vmcs(struct khv_vcpu *vcpu)
 	r = khv_vcpu_load(vcpu);
 	if (r)
 		return r;
+	/* The per-CPU host fields must come from the CPU the VMCS is on. */
+	preempt_disable();
 	khv_vmcs_setup(vcpu);
+	preempt_enable();
 	khv_vcpu_put(vcpu);
 	return 0;
 }
