@@ -215,9 +215,6 @@ static bool khv_set_cr0(struct khv_vcpu *vcpu, u64 cr0)
 			    (khv_vmread(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK))
 				return false;
 			new_efer |= EFER_LMA;
-		} else if ((cr4 & X86_CR4_PAE) &&
-			   khv_load_pdptrs(vcpu, khv_vmread(GUEST_CR3))) {
-			return false;
 		}
 	} else if (!(cr0 & X86_CR0_PG) && (old & X86_CR0_PG) &&
 		   (efer & EFER_LMA)) {
@@ -226,6 +223,11 @@ static bool khv_set_cr0(struct khv_vcpu *vcpu, u64 cr0)
 			return false;
 		new_efer &= ~EFER_LMA;
 	}
+	/* PAE paging reloads the PDPTEs when PG, CD or NW change (4.4.1). */
+	if (khv_pae_paging(cr0, cr4, new_efer) &&
+	    ((cr0 ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)) &&
+	    khv_load_pdptrs(vcpu, khv_vmread(GUEST_CR3)))
+		return false;
 
 	if (new_efer != efer)
 		khv_write_efer(vcpu, new_efer);
