@@ -22,6 +22,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "irq.h"
 #include "vcpu.h"
 #include "vm.h"
 #include "vmcs.h"
@@ -300,7 +301,8 @@ static int khv_set_cr8(struct khv_vcpu *vcpu, u64 cr8)
 	}
 	vcpu->cr8 = cr8;
 	khv_skip_instruction(vcpu);
-	if (cr8 >= old)
+	/* An in-kernel APIC owns the TPR: no exit. */
+	if (khv_irq_cr8(vcpu, &cr8, true) || cr8 >= old)
 		return 1;
 	vcpu->run->exit_reason = KVM_EXIT_SET_TPR;
 	return 0;
@@ -338,9 +340,9 @@ int khv_handle_cr_access(struct khv_vcpu *vcpu)
 	case KHV_CR_MOV_FROM:
 		if (cr == 3)
 			val = khv_vmread(GUEST_CR3);
-		else if (cr == 8)
+		else if (cr == 8 && !khv_irq_cr8(vcpu, &val, false))
 			val = vcpu->cr8;
-		else
+		else if (cr != 8)
 			return khv_internal_error(vcpu,
 					KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
 		khv_gpr_write(vcpu, reg, val);

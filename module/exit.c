@@ -14,6 +14,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "irq.h"
 #include "msr.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -134,6 +135,7 @@ static int khv_exit_cpuid(struct khv_vcpu *vcpu)
 	u32 eax = vcpu->gprs[KHV_RAX], ebx, ecx = vcpu->gprs[KHV_RCX], edx;
 
 	khv_cpuid(vcpu->id, &eax, &ebx, &ecx, &edx);
+	khv_irq_cpuid(vcpu, vcpu->gprs[KHV_RAX], &ecx);
 	vcpu->gprs[KHV_RAX] = eax;
 	vcpu->gprs[KHV_RBX] = ebx;
 	vcpu->gprs[KHV_RCX] = ecx;
@@ -146,6 +148,8 @@ static int khv_exit_cpuid(struct khv_vcpu *vcpu)
 static int khv_exit_hlt(struct khv_vcpu *vcpu)
 {
 	khv_skip_instruction(vcpu);
+	if (vcpu->irq)
+		return khv_irq_halt(vcpu);
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
 	return 0;
 }
@@ -247,6 +251,8 @@ static const khv_exit_handler khv_exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]		= khv_exit_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= khv_exit_resume,
 	[EXIT_REASON_TRIPLE_FAULT]		= khv_exit_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW]		= khv_irq_exit_window,
+	[EXIT_REASON_NMI_WINDOW]		= khv_irq_exit_window,
 	[EXIT_REASON_CPUID]			= khv_exit_cpuid,
 	[EXIT_REASON_HLT]			= khv_exit_hlt,
 	[EXIT_REASON_INVD]			= khv_exit_skip,

@@ -12,6 +12,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "irq.h"
 #include "khv.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -44,7 +45,8 @@ long khv_check_extension(long cap)
 	case KVM_CAP_MAX_VCPU_ID:
 		return KHV_MAX_VCPU_ID;
 	default:
-		return 0;
+		/* The in-kernel irqchip's (irq.c), 0 for the rest. */
+		return khv_irq_check_extension(cap);
 	}
 }
 

@@ -27,6 +27,7 @@
 
 #include "cr.h"
 #include "guest_walk.h"
+#include "irq.h"
 #include "mmio.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -137,6 +138,9 @@ static int khv_mmio_user_exit(struct khv_vcpu *vcpu, u64 gpa, u64 data,
 	m->gpa = gpa;
 	m->is_write = write;
 	m->pending = true;
+	/* The in-kernel APIC and IOAPIC complete the access at once. */
+	if (khv_irq_mmio(vcpu, gpa, run->mmio.data, m->insn.mem_size, write))
+		return khv_mmio_complete(vcpu);
 	return 0;
 }
 

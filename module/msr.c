@@ -15,6 +15,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "irq.h"
 #include "msr.h"
 #include "vcpu.h"
 #include "vmx_insn.h"
@@ -128,14 +129,19 @@ int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val)
 		*val = vcpu->apic_base;
 		return 0;
 	default:
-		return -ENOENT;
+		/* x2APIC and TSC deadline with an in-kernel APIC. */
+		return khv_irq_msr_get(vcpu, index, val);
 	}
 }
 
 int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 {
 	unsigned long field = khv_msr_field(index);
+	/* The in-kernel APIC's own: APIC base, x2APIC, TSC deadline. */
+	int r = khv_irq_msr_set(vcpu, index, val, host);
 
+	if (r != -ENOENT)
+		return r;
 	switch (index) {
 	case MSR_EFER:
 		return khv_set_efer(vcpu, val, host);

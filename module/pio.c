@@ -22,6 +22,7 @@
 
 #include "cr.h"
 #include "guest_walk.h"
+#include "irq.h"
 #include "vcpu.h"
 #include "vmcs.h"
 #include "vmx_insn.h"
@@ -162,6 +163,12 @@ int khv_handle_io(struct khv_vcpu *vcpu)
 	};
 	if (pio->string)
 		return khv_pio_string(vcpu);
+	/* The in-kernel 8259s. */
+	if (khv_irq_pio(vcpu, pio->port, pio->size, pio->in,
+			&vcpu->gprs[KHV_RAX])) {
+		khv_skip_instruction(vcpu);
+		return 1;
+	}
 	if (!pio->in)
 		memcpy(vcpu->pio_data, &vcpu->gprs[KHV_RAX], pio->size);
 	return khv_pio_exit(vcpu);

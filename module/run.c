@@ -25,6 +25,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "irq.h"
 #include "vcpu.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -92,6 +93,7 @@ static void khv_prepare_entry(struct khv_vcpu *vcpu)
 			khv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid, 0);
 		vcpu->tlb_flush = false;
 	}
+	khv_irq_prepare_entry(vcpu);
 	if (ev->pending) {
 		khv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, ev->info);
 		khv_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, ev->error_code);
@@ -108,6 +110,7 @@ static void khv_prepare_entry(struct khv_vcpu *vcpu)
 /* Interrupts still off: what must happen before the host runs anything. */
 static void khv_after_exit(struct khv_vcpu *vcpu, int r)
 {
+	khv_irq_after_exit(vcpu);
 	vcpu->cr2 = read_cr2();
 	/* Legacy IBRS protects only after a write in the more privileged mode. */
 	if (cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS))
@@ -231,6 +234,10 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 			r = -EINTR;
 			break;
 		}
+		/* HLT and wait-for-SIPI with an in-kernel APIC sleep here. */
+		r = khv_irq_run_check(vcpu);
+		if (r <= 0)
+			break;
 		cond_resched();
 		khv_sched_run_loop(vcpu);
 		r = khv_enter_guest(vcpu);

@@ -21,6 +21,7 @@
 #include <linux/uaccess.h>
 #include <asm/vmx.h>
 
+#include "irq.h"
 #include "vcpu.h"
 #include "vm.h"
 #include "vmcs.h"
@@ -126,6 +127,12 @@ static long khv_vcpu_ioctl(struct file *file, unsigned int ioctl,
 	case KVM_SET_SREGS:
 		r = khv_vcpu_regs_ioctl(vcpu, ioctl, (void __user *)arg);
 		break;
+	case KVM_GET_LAPIC:
+	case KVM_SET_LAPIC:
+	case KVM_GET_MP_STATE:
+	case KVM_SET_MP_STATE:
+		r = khv_irq_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
+		break;
 	default:
 		/* What KVM answers on a vCPU fd, not ENOTTY. */
 		r = -EINVAL;
@@ -160,6 +167,7 @@ struct khv_vcpu *khv_vcpu_from_file(struct file *file)
 
 static void khv_vcpu_free(struct khv_vcpu *vcpu)
 {
+	khv_irq_vcpu_destroy(vcpu);
 	if (vcpu->vpid) {
 		unsigned long flags;
 
@@ -234,6 +242,8 @@ static int khv_vcpu_alloc(struct khv_vm *vm, u32 id, struct khv_vcpu **out)
 		vcpu->vpid = r;
 	}
 	r = khv_vcpu_init_vmcs(vcpu);
+	if (!r)
+		r = khv_irq_vcpu_create(vcpu);
 	if (r)
 		goto fail;
 	*out = vcpu;

@@ -21,6 +21,7 @@
 struct file;
 struct khv_vm;
 struct khv_vcpu;
+struct khv_vcpu_irq;
 
 /* Interface for the VM (vm.c). */
 int khv_vcpu_create(struct khv_vm *vm, u32 id);
@@ -106,6 +107,9 @@ struct khv_vcpu {
 
 	/* Scheduling policy and accounting (sched.c). */
 	struct khv_sched_vcpu sched;
+
+	/* In-kernel local APIC (irq_vcpu.c), NULL without an irqchip. */
+	struct khv_vcpu_irq *irq;
 
 	/* Last exit. */
 	u32 exit_reason;

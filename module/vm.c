@@ -25,6 +25,7 @@
 #include <asm/processor.h>
 #include <asm/vmx.h>
 
+#include "irq.h"
 #include "khv.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -131,6 +132,7 @@ static void vm_destroy(struct khv_vm *vm)
 	khv_sched_vm_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		khv_vcpu_destroy(vm->vcpus[i]);
+	khv_irq_vm_destroy(vm);
 	if (vm->ept.root) {
 		/*
 		 * CPUs tag cached translations with the root's address; a
@@ -347,6 +349,15 @@ static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 		return khv_sched_vm_ioctl(vm, cmd, argp);
 	case KVM_CHECK_EXTENSION:
 		return khv_check_extension(arg);
+	case KVM_CREATE_IRQCHIP:
+	case KVM_IRQ_LINE:
+	case KVM_IRQ_LINE_STATUS:
+	case KVM_GET_IRQCHIP:
+	case KVM_SET_IRQCHIP:
+	case KVM_SIGNAL_MSI:
+	case KVM_SET_GSI_ROUTING:
+	case KVM_SET_BOOT_CPU_ID:
+		return khv_irq_vm_ioctl(vm, cmd, arg);
 	default:
 		/* Real KVM answers unknown VM ioctls with ENOTTY. */
 		return -ENOTTY;

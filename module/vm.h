@@ -17,6 +17,7 @@
 #define KHV_MAX_VCPUS		64	/* KVM_CAP_NR_VCPUS, KVM_CAP_MAX_VCPUS */
 #define KHV_MAX_VCPU_ID		1024	/* KVM_CAP_MAX_VCPU_ID */
 
+struct khv_irqchip;
 struct khv_vcpu;
 struct mm_struct;
 
@@ -39,6 +40,8 @@ struct khv_vm {
 	struct khv_ept ept;
 	u64 eptp;
 	struct khv_sched_vm sched;	/* policy (sched.c) */
+	struct khv_irqchip *irqchip;	/* KVM_CREATE_IRQCHIP (irq.c), or NULL */
+	u32 bsp_vcpu_id;		/* KVM_SET_BOOT_CPU_ID */
 };
 
 int khv_vm_create(unsigned long type);		/* returns the new VM fd */

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-kernel interrupt controller of KVM_CREATE_IRQCHIP (docs/irqchip.md):
+ * per VM an IOAPIC and a pair of 8259 PICs (irq.c), per vCPU a local APIC
+ * with its timer (irq_vcpu.c), on the pure models of lapic.c, ioapic.c and
+ * pic.c. This header is what the rest of khv calls; every hook is a no-op
+ * (or "not mine") for a vCPU of a VM without an irqchip.
+ */
+#ifndef _KHV_IRQ_H
+#define _KHV_IRQ_H
+
+#include <linux/hrtimer.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "ioapic.h"
+#include "lapic.h"
+#include "pic.h"
+
+struct khv_vm;
+struct khv_vcpu;
+struct khv_irq_routes;
+
+/* KHV_MAX_VCPUS (vm.h); one bit each in khv_irqchip.kick. */
+#define KHV_IRQ_MAX_VCPUS	64
+
+/* Per VM (vm->irqchip): the devices, the routes and the vCPUs' APICs. */
+struct khv_irqchip {
+	/*
+	 * Serialises every model (all APICs of the VM, the IOAPIC, the PICs)
+	 * and the routes. Taken with interrupts off: the APIC timers' hrtimer
+	 * callbacks take it too. Kicks of vCPUs wait until it is dropped.
+	 */
+	spinlock_t lock;
+	struct khv_ioapic ioapic;
+	struct khv_pic pic;
+	struct khv_irq_routes *routes;
+	struct khv_vcpu_irq *vcpus[KHV_IRQ_MAX_VCPUS];	/* by creation */
+	unsigned int nr_vcpus;
+	unsigned long kick;		/* vcpus[] to kick after unlocking */
+};
+
+/* Per vCPU (vcpu->irq). */
+struct khv_vcpu_irq {
+	struct khv_lapic apic;
+	struct khv_vcpu *vcpu;
+	struct khv_irqchip *chip;
+	unsigned int index;		/* in chip->vcpus[] */
+	struct hrtimer timer;		/* the APIC timer */
+	wait_queue_head_t wq;		/* HLT, wait-for-SIPI */
+	bool in_guest;			/* between entry checks and exit */
+	int guest_cpu;			/* CPU of that entry */
+	bool vmcs_ready;		/* controls for the irqchip written */
+};
+
+/* VM fd: the irqchip ioctls and KVM_SET_BOOT_CPU_ID; teardown after the vCPUs. */
+long khv_irq_vm_ioctl(struct khv_vm *vm, unsigned int cmd, unsigned long arg);
+void khv_irq_vm_destroy(struct khv_vm *vm);
+long khv_irq_check_extension(long cap);
+
+/* vCPU: create (vm->lock held, VMCS set up) and destroy; vCPU ioctls. */
+int khv_irq_vcpu_create(struct khv_vcpu *vcpu);
+void khv_irq_vcpu_destroy(struct khv_vcpu *vcpu);
+/* KVM_GET/SET_LAPIC, KVM_GET/SET_MP_STATE; -ENOTTY for anything else. */
+long khv_irq_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
+			void __user *argp);
+
+/*
+ * The run loop. run_check, before each entry with preemption on: INIT and
+ * SIPI, and sleeping while the vCPU is halted or waits for SIPI; returns 1
+ * to enter, -EINTR (KVM_EXIT_INTR) on a signal. prepare_entry, interrupts
+ * off and VMCS current, just before the pending event is written: picks the
+ * interrupt or NMI to inject, or asks for a window exit. after_exit,
+ * interrupts still off.
+ */
+int khv_irq_run_check(struct khv_vcpu *vcpu);
+void khv_irq_prepare_entry(struct khv_vcpu *vcpu);
+void khv_irq_after_exit(struct khv_vcpu *vcpu);
+
+/* Exit handlers: HLT (RIP already past it), interrupt and NMI windows. */
+int khv_irq_halt(struct khv_vcpu *vcpu);
+int khv_irq_exit_window(struct khv_vcpu *vcpu);
+
+/*
+ * Devices in the kernel. mmio: the vCPU's xAPIC page and the IOAPIC, @data
+ * little-endian, @len 1-8; pio: the PIC ports, @rax updated for IN. Both
+ * return true when the access was handled here.
+ */
+bool khv_irq_mmio(struct khv_vcpu *vcpu, u64 gpa, void *data, unsigned int len,
+		  bool write);
+bool khv_irq_pio(struct khv_vcpu *vcpu, u16 port, unsigned int size, bool in,
+		 unsigned long *rax);
+
+/* MSRs of the APIC (base, x2APIC, TSC deadline): as khv_msr_get/set, -ENOENT if not one. */
+int khv_irq_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val);
+int khv_irq_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host);
+
+/* MOV to/from CR8: TPR bits 7:4 with an in-kernel APIC (SDM Vol. 3A 10.8.6.1). */
+bool khv_irq_cr8(struct khv_vcpu *vcpu, u64 *cr8, bool write);
+
+/* CPUID leaf 1: x2APIC and TSC deadline when the APIC is in the kernel. */
+void khv_irq_cpuid(struct khv_vcpu *vcpu, u32 leaf, u32 *ecx);
+
+/* Between irq.c and irq_vcpu.c. */
+unsigned long khv_irqchip_lock(struct khv_irqchip *chip);
+void khv_irqchip_unlock(struct khv_irqchip *chip, unsigned long flags);
+int khv_irqchip_deliver(struct khv_irqchip *chip, struct khv_lapic *src,
+			const struct khv_apic_irq *irq);
+void khv_irq_kick_vcpu(struct khv_vcpu_irq *virq);
+
+#endif /* _KHV_IRQ_H */
