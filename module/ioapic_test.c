@@ -171,8 +171,9 @@ static void ioapic_test_state(struct kunit *test)
 {
 	struct khv_ioapic io, io2;
 	struct fake_bus b, b2;
-	struct kvm_ioapic_state s;
+	struct kvm_ioapic_state *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 
+	KUNIT_ASSERT_NOT_NULL(test, s);
 	setup(&io, &b);
 	setup(&io2, &b2);
 	wr(&io, 0, 0x02000000);
@@ -180,17 +181,17 @@ static void ioapic_test_state(struct kunit *test)
 	wr(&io, 0x11 + 2 * 7, 0x01000000);
 	khv_ioapic_set_irq(&io, 7, true);
 	khv_ioapic_write(&io, KHV_IOAPIC_IOREGSEL, 0x13);
-	khv_ioapic_get_state(&io, &s);
-	KUNIT_EXPECT_EQ(test, s.base_address, KHV_IOAPIC_BASE);
-	KUNIT_EXPECT_EQ(test, s.id, 2U);
-	KUNIT_EXPECT_EQ(test, s.ioregsel, 0x13U);
-	KUNIT_EXPECT_EQ(test, s.irr, BIT(7));
-	KUNIT_EXPECT_EQ(test, s.redirtbl[7].fields.vector, 0x47);
-	KUNIT_EXPECT_EQ(test, (int)s.redirtbl[7].fields.remote_irr, 1);
-	KUNIT_EXPECT_EQ(test, s.redirtbl[7].fields.dest_id, 1);
-	KUNIT_EXPECT_EQ(test, (int)s.redirtbl[0].fields.mask, 1);
+	khv_ioapic_get_state(&io, s);
+	KUNIT_EXPECT_EQ(test, s->base_address, KHV_IOAPIC_BASE);
+	KUNIT_EXPECT_EQ(test, s->id, 2U);
+	KUNIT_EXPECT_EQ(test, s->ioregsel, 0x13U);
+	KUNIT_EXPECT_EQ(test, s->irr, BIT(7));
+	KUNIT_EXPECT_EQ(test, s->redirtbl[7].fields.vector, 0x47);
+	KUNIT_EXPECT_EQ(test, (int)s->redirtbl[7].fields.remote_irr, 1);
+	KUNIT_EXPECT_EQ(test, s->redirtbl[7].fields.dest_id, 1);
+	KUNIT_EXPECT_EQ(test, (int)s->redirtbl[0].fields.mask, 1);
 	/* Restored with remote IRR set: the request waits for the EOI. */
-	khv_ioapic_set_state(&io2, &s);
+	khv_ioapic_set_state(&io2, s);
 	KUNIT_EXPECT_EQ(test, b2.calls, 0);
 	KUNIT_EXPECT_EQ(test, io2.irr, BIT(7));
 	khv_ioapic_eoi(&io2, 0x47);
