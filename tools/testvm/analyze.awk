@@ -222,6 +222,8 @@ BEGIN {
 			running = ""
 		} else if (m == "KHV-LOG") {
 			print "LOG " rest
+		} else if (m !~ /^KHV-(KTAP|TAP|CHECK|RESULT)/) {
+			print "LOG " substr(line, RSTART)
 		}
 		next
 	}
