@@ -53,7 +53,7 @@ check: kernel
 	$(TESTVM)/check-builds.sh
 
 test: all
-	$(TESTVM)/run $(KVARIANT) --cpus $(CPUS)
+	$(TESTVM)/run $(KVARIANT) --cpus $(CPUS) --add tools/guests/check.sh
 
 test-debug:
 	$(MAKE) test DEBUG=1

@@ -15,4 +15,6 @@ for t in /khv/selftests/*_test; do
 	*) selftest "$t" ;;
 	esac
 done
+# khvctl end to end: every guest program, disks, several VMs, the network.
+[ -e /khv/extra/check.sh ] && selftest /khv/extra/check.sh /dev/khv
 selftest /khv/selftests/khv_load_test
