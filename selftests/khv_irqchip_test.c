@@ -247,6 +247,32 @@ TEST_F_TIMEOUT(irqchip_guest, ipi_between_vcpus, 120)
 	vm_destroy(vm);
 }
 
+/* An NMI IPI: taken through IDT vector 2 by a vCPU halted with IF = 1. */
+TEST_F_TIMEOUT(irqchip_guest, nmi_ipi, 120)
+{
+	struct kvm_mp_state mp = { KVM_MP_STATE_RUNNABLE };
+	struct vm *vm = irq_vm();
+	struct vcpu *v0 = vcpu_add(vm, 0), *v1 = vcpu_add(vm, 1);
+	struct kvm_regs regs;
+	struct runner r0, r1;
+
+	count_setup(v0, 2, 1, IRQF_PIC_OFF | IRQF_APIC_ON, 0);
+	load_at(vm, IRQ_CODE2_GPA, GUEST_CODE(ipi_send64));
+	vcpu_set_mode(v1, MODE_LONG64, IRQ_CODE2_GPA);
+	vcpu_get_regs(v1, &regs);
+	regs.r12 = 0x4400;		/* NMI, assert, physical */
+	regs.r13 = 0;
+	vcpu_set_regs(v1, &regs);
+	ASSERT_EQ(0, ioctl(v1->fd, KVM_SET_MP_STATE, &mp));
+
+	runner_start(&r0, v0);
+	runner_start(&r1, v1);
+	ASSERT_TRUE(runner_join(&r1)) TH_LOG("sender: %s", vcpu_exit_str(v1));
+	EXPECT_EQ(REPORT_DONE, r1.code) TH_LOG("sender: %s", vcpu_exit_str(v1));
+	EXPECT_COUNT(&r0, 1);
+	vm_destroy(vm);
+}
+
 /* KVM_IRQ_LINE on GSI 5 -> IOAPIC pin 5 (edge) -> APIC 0; the 8259 is masked. */
 TEST_F_TIMEOUT(irqchip_guest, ioapic_edge_irq_line, 120)
 {
