@@ -51,13 +51,15 @@ static void khv_host_nmi(void)
 	apic->send_IPI(smp_processor_id(), NMI_VECTOR);
 	iret_to_self();
 	/*
-	 * khv never gives the guest an NMI, so the guest never blocks NMIs.
-	 * Bochs 2.7 saves "blocking by NMI" set after an NMI exit; entered
-	 * again like that, the guest would hold off every host NMI until the
-	 * next VM exit (26.6.1: with NMI exiting, the blocking lasts as long
-	 * as VMX non-root operation).
+	 * Without virtual NMIs the guest is never given an NMI, so it never
+	 * blocks NMIs; yet Bochs 2.7 saves "blocking by NMI" set after an NMI
+	 * exit. Entered again like that, the guest would hold off every host
+	 * NMI until the next VM exit (26.6.1: with NMI exiting, the blocking
+	 * lasts as long as VMX non-root operation). With virtual NMIs (irq.c)
+	 * the bit is the guest's own NMI-handler state and stays.
 	 */
-	if (blocking & GUEST_INTR_STATE_NMI)
+	if ((blocking & GUEST_INTR_STATE_NMI) &&
+	    !(khv_vmread(PIN_BASED_VM_EXEC_CONTROL) & PIN_BASED_VIRTUAL_NMIS))
 		khv_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
 			    blocking & ~GUEST_INTR_STATE_NMI);
 }
