@@ -89,6 +89,39 @@ static u64 khv_kernel_gs_base(struct khv_vcpu *vcpu, const u64 *set)
 	return val;
 }
 
+/* The SYSCALL MSRs' slots in vcpu->syscall_msrs[], or -1. */
+static int khv_syscall_msr(u32 index)
+{
+	switch (index) {
+	case MSR_STAR:
+		return KHV_STAR;
+	case MSR_LSTAR:
+		return KHV_LSTAR;
+	case MSR_CSTAR:
+		return KHV_CSTAR;
+	case MSR_SYSCALL_MASK:
+		return KHV_SFMASK;
+	default:
+		return -1;
+	}
+}
+
+/* LSTAR and CSTAR hold addresses; SFMASK bits 63:32 are reserved. */
+static int khv_set_syscall_msr(struct khv_vcpu *vcpu, int slot, u64 val)
+{
+	if ((slot == KHV_LSTAR || slot == KHV_CSTAR) && !khv_canonical(val))
+		return 1;
+	if (slot == KHV_SFMASK && (val >> 32))
+		return 1;
+	vcpu->syscall_msrs[slot] = val;
+	vcpu->syscall_msrs_used = true;
+	preempt_disable();
+	if (vcpu->guest_state_loaded)
+		khv_vcpu_load_syscall_msrs(vcpu);
+	preempt_enable();
+	return 0;
+}
+
 /* MSRs that are plain VMCS guest-state fields (SDM 24.4.1). */
 static unsigned long khv_msr_field(u32 index)
 {
@@ -113,9 +146,14 @@ static unsigned long khv_msr_field(u32 index)
 int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val)
 {
 	unsigned long field = khv_msr_field(index);
+	int slot = khv_syscall_msr(index);
 
 	if (field) {
 		*val = khv_vmread(field);
+		return 0;
+	}
+	if (slot >= 0) {
+		*val = vcpu->syscall_msrs[slot];
 		return 0;
 	}
 	switch (index) {
@@ -142,6 +180,8 @@ int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 
 	if (r != -ENOENT)
 		return r;
+	if (khv_syscall_msr(index) >= 0)
+		return khv_set_syscall_msr(vcpu, khv_syscall_msr(index), val);
 	switch (index) {
 	case MSR_EFER:
 		return khv_set_efer(vcpu, val, host);

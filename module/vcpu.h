@@ -59,6 +59,11 @@ struct khv_pio {
 	u64 rip;			/* the I/O instruction, to notice SET_REGS */
 };
 
+/* The SYSCALL MSRs, switched only once a guest has written one. */
+enum khv_syscall_msr {
+	KHV_STAR, KHV_LSTAR, KHV_CSTAR, KHV_SFMASK, KHV_NR_SYSCALL_MSRS
+};
+
 /* Host state VM exits clobber and khv restores (docs/vcpu.md). */
 struct khv_host_state {
 	u16 ds, es, fs, gs;		/* user selectors */
@@ -67,6 +72,7 @@ struct khv_host_state {
 	struct desc_ptr gdt, idt;	/* limits the VM exit sets to 0xffff */
 	unsigned long cr3, cr4;		/* what HOST_CR3/HOST_CR4 hold */
 	u64 debugctl;			/* VM exits clear IA32_DEBUGCTL */
+	u64 syscall_msrs[KHV_NR_SYSCALL_MSRS];
 };
 
 struct khv_vcpu {
@@ -83,6 +89,9 @@ struct khv_vcpu {
 	u64 cr8;			/* TPR without an in-kernel APIC */
 	u64 apic_base;
 	u64 kernel_gs_base;		/* the guest's MSR_KERNEL_GS_BASE */
+	u64 syscall_msrs[KHV_NR_SYSCALL_MSRS];	/* the guest's */
+	bool syscall_msrs_used;		/* the guest wrote one: switch them */
+	bool syscall_msrs_loaded;	/* the guest's are in the hardware */
 	unsigned long dr[4], dr6, dr7;	/* emulated: MOV DR always exits */
 	struct khv_event event;
 	struct khv_pio pio;
@@ -124,6 +133,7 @@ void khv_vcpu_put(struct khv_vcpu *vcpu);
 void khv_vcpu_prepare_guest_switch(struct khv_vcpu *vcpu);
 void khv_vcpu_update_host_per_entry(struct khv_vcpu *vcpu);
 void khv_vcpu_vmclear(struct khv_vcpu *vcpu);
+void khv_vcpu_load_syscall_msrs(struct khv_vcpu *vcpu);
 
 /* The run loop (run.c). */
 long khv_vcpu_run(struct khv_vcpu *vcpu);

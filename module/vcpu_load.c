@@ -133,14 +133,50 @@ static int __khv_vcpu_load(struct khv_vcpu *vcpu)
 	return 0;
 }
 
+static const u32 khv_syscall_msr_index[KHV_NR_SYSCALL_MSRS] = {
+	[KHV_STAR]	= MSR_STAR,
+	[KHV_LSTAR]	= MSR_LSTAR,
+	[KHV_CSTAR]	= MSR_CSTAR,
+	[KHV_SFMASK]	= MSR_SYSCALL_MASK,
+};
+
+/*
+ * VM entry and exit do not switch the SYSCALL MSRs, and the host needs its
+ * own only when the thread returns to user mode, after the put. So the
+ * guest's are loaded with the rest of the guest state, once the guest has
+ * written one (until then a guest SYSCALL finds the host's values, which
+ * it has no business relying on). Preemption off, guest state loaded.
+ */
+void khv_vcpu_load_syscall_msrs(struct khv_vcpu *vcpu)
+{
+	int i;
+
+	if (!vcpu->syscall_msrs_loaded) {
+		for (i = 0; i < KHV_NR_SYSCALL_MSRS; i++)
+			rdmsrl(khv_syscall_msr_index[i],
+			       vcpu->host.syscall_msrs[i]);
+		vcpu->syscall_msrs_loaded = true;
+	}
+	for (i = 0; i < KHV_NR_SYSCALL_MSRS; i++)
+		wrmsrl(khv_syscall_msr_index[i], vcpu->syscall_msrs[i]);
+}
+
 /* Restores what VM exits clobbered. Preemption off, interrupts either way. */
 static void __khv_vcpu_put(struct khv_vcpu *vcpu)
 {
 	struct khv_host_state *h = &vcpu->host;
+	int i;
 
 	if (!vcpu->guest_state_loaded)
 		return;
 	vcpu->guest_state_loaded = false;
+
+	if (vcpu->syscall_msrs_loaded) {
+		for (i = 0; i < KHV_NR_SYSCALL_MSRS; i++)
+			wrmsrl(khv_syscall_msr_index[i],
+			       vcpu->host.syscall_msrs[i]);
+		vcpu->syscall_msrs_loaded = false;
+	}
 
 	/* SWAPGS in a 64-bit guest writes the real MSR; keep the guest's. */
 	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
@@ -185,6 +221,8 @@ void khv_vcpu_prepare_guest_switch(struct khv_vcpu *vcpu)
 	/* The VM exit loads FS.base, so give it the user's. */
 	khv_vmwrite(HOST_FS_BASE, h->fs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
+	if (vcpu->syscall_msrs_used)
+		khv_vcpu_load_syscall_msrs(vcpu);
 	vcpu->guest_state_loaded = true;
 }
 
