@@ -22,6 +22,7 @@
 
 #include <linux/capability.h>
 #include <linux/file.h>
+#include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/kvm.h>
 #include <linux/list.h>
@@ -70,7 +71,13 @@ static u64 khv_sched_since(u64 mark, u64 now)
 	return now > mark ? now - mark : 0;
 }
 
-/* ---- Accounting: the vCPU thread, preemption off, inside s->seq. ---- */
+/*
+ * ---- Accounting: the vCPU thread, interrupts off, inside s->seq. ----
+ *
+ * The notifiers write s->seq under the runqueue lock, which interrupts
+ * take; so every writer runs with interrupts off, or lockdep rightly sees
+ * an interrupt-unsafe lock nested in an interrupt-safe one.
+ */
 
 static void khv_sched_charge_run(struct khv_sched_vcpu *s, u64 now)
 {
@@ -394,9 +401,10 @@ void khv_sched_run_begin(struct khv_vcpu *vcpu)
 {
 	struct khv_sched_vcpu *s = &vcpu->sched;
 	bool same, slept, switched, new_job;
+	unsigned long flags;
 	u64 now, rd, rest;
 
-	preempt_disable();
+	local_irq_save(flags);
 	now = local_clock();
 	rd = khv_sched_run_delay(current);
 	same = s->last_task == current;
@@ -426,7 +434,7 @@ void khv_sched_run_begin(struct khv_vcpu *vcpu)
 	}
 	khv_sched_mark(s, KHV_SCHED_ON, now, rd);
 	write_seqcount_end(&s->seq);
-	preempt_enable();
+	local_irq_restore(flags);
 
 	if (khv_sched_need_sync(vcpu))
 		khv_sched_sync(vcpu);
@@ -472,17 +480,18 @@ void khv_sched_run_loop(struct khv_vcpu *vcpu)
 	 * the quantum is per VM, so SCHED_RR's global timeslice cannot be it.
 	 */
 	if (policy == KHV_SCHED_PRIORITY && quantum && ran >= quantum) {
+		unsigned long flags;
 		u64 now;
 
 		yield();
-		preempt_disable();
+		local_irq_save(flags);
 		now = local_clock();
 		write_seqcount_begin(&s->seq);
 		khv_sched_charge_run(s, now);
 		s->mark = now;
 		s->slice_run = 0;
 		write_seqcount_end(&s->seq);
-		preempt_enable();
+		local_irq_restore(flags);
 	}
 }
 
@@ -506,9 +515,10 @@ void khv_sched_run_end(struct khv_vcpu *vcpu, long r)
 {
 	struct khv_sched_vcpu *s = &vcpu->sched;
 	bool end = khv_sched_job_ends(vcpu, r);
+	unsigned long flags;
 	u64 now;
 
-	preempt_disable();
+	local_irq_save(flags);
 	now = local_clock();
 	write_seqcount_begin(&s->seq);
 	if (s->where == KHV_SCHED_ON)
@@ -521,7 +531,7 @@ void khv_sched_run_end(struct khv_vcpu *vcpu, long r)
 	khv_sched_mark(s, KHV_SCHED_OUT, now, khv_sched_run_delay(current));
 	s->last_task = current;
 	write_seqcount_end(&s->seq);
-	preempt_enable();
+	local_irq_restore(flags);
 
 	/* SJF: the boost ends, the new prediction sets the level; aging ends. */
 	if (end && READ_ONCE(s->thread))

@@ -30,7 +30,7 @@ struct khv_sched_acc {
 struct khv_sched_vcpu {
 	/*
 	 * Accounting, written only by the thread in KVM_RUN (preempt notifiers,
-	 * entry, exit) with preemption off; readers retry on @seq.
+	 * entry, exit) with interrupts off; readers retry on @seq.
 	 */
 	seqcount_t seq;
 	u8 where;			/* outside KVM_RUN, on or off a CPU */
