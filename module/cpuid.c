@@ -15,6 +15,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "ioctl.h"
 #include "vcpu.h"
 #include "vmcs.h"
 
@@ -209,4 +210,22 @@ void khv_cpuid(u32 apic_id, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx)
 	}
 	if (leaf == 1)
 		*ebx = (*ebx & 0xffffff) | (apic_id << 24);
+}
+
+/* KVM_GET_SUPPORTED_CPUID: not implemented yet. */
+long khv_cpuid_dev_ioctl(unsigned int ioctl, void __user *argp)
+{
+	return -EINVAL;
+}
+
+/* KVM_GET/SET_CPUID2: not implemented yet. */
+long khv_cpuid_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
+			  void __user *argp)
+{
+	return -EINVAL;
+}
+
+long khv_cpuid_check_extension(long cap)
+{
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "ioctl.h"
 #include "irq.h"
 #include "khv.h"
 #include "vcpu.h"
@@ -45,14 +46,22 @@ long khv_check_extension(long cap)
 	case KVM_CAP_MAX_VCPU_ID:
 		return KHV_MAX_VCPU_ID;
 	default:
-		/* The in-kernel irqchip's (irq.c), 0 for the rest. */
-		return khv_irq_check_extension(cap);
+		/* Each concern answers its own; 0 for what nobody implements. */
+		return khv_irq_check_extension(cap) ?:
+		       khv_vm_check_extension(cap) ?:
+		       khv_cpuid_check_extension(cap) ?:
+		       khv_msr_check_extension(cap) ?:
+		       khv_fpu_check_extension(cap) ?:
+		       khv_events_check_extension(cap) ?:
+		       khv_stats_check_extension(cap);
 	}
 }
 
 static long khv_dev_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
+	void __user *argp = (void __user *)arg;
+
 	switch (cmd) {
 	case KVM_GET_API_VERSION:
 		if (arg)
@@ -66,6 +75,12 @@ static long khv_dev_ioctl(struct file *file, unsigned int cmd,
 		if (arg)
 			return -EINVAL;
 		return khv_vcpu_mmap_size();
+	case KVM_GET_SUPPORTED_CPUID:
+		return khv_cpuid_dev_ioctl(cmd, argp);
+	case KVM_GET_MSR_INDEX_LIST:
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+	case KVM_GET_MSRS:
+		return khv_msr_dev_ioctl(cmd, argp);
 	default:
 		/* Real KVM answers unknown system ioctls with EINVAL. */
 		return -EINVAL;

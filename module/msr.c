@@ -15,6 +15,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "ioctl.h"
 #include "irq.h"
 #include "msr.h"
 #include "vcpu.h"
@@ -245,4 +246,22 @@ int khv_handle_wrmsr(struct khv_vcpu *vcpu)
 	else
 		khv_skip_instruction(vcpu);
 	return 1;
+}
+
+/* KVM_GET_MSR_INDEX_LIST and friends: not implemented yet. */
+long khv_msr_dev_ioctl(unsigned int ioctl, void __user *argp)
+{
+	return -EINVAL;
+}
+
+/* KVM_GET/SET_MSRS: not implemented yet. */
+long khv_msr_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
+			void __user *argp)
+{
+	return -EINVAL;
+}
+
+long khv_msr_check_extension(long cap)
+{
+	return 0;
 }

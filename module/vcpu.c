@@ -21,6 +21,7 @@
 #include <linux/uaccess.h>
 #include <asm/vmx.h>
 
+#include "ioctl.h"
 #include "irq.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -132,6 +133,35 @@ static long khv_vcpu_ioctl(struct file *file, unsigned int ioctl,
 	case KVM_GET_MP_STATE:
 	case KVM_SET_MP_STATE:
 		r = khv_irq_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
+		break;
+	case KVM_GET_CPUID2:
+	case KVM_SET_CPUID2:
+		r = khv_cpuid_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
+		break;
+	case KVM_GET_MSRS:
+	case KVM_SET_MSRS:
+		r = khv_msr_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
+		break;
+	case KVM_GET_FPU:
+	case KVM_SET_FPU:
+	case KVM_GET_XSAVE:
+	case KVM_GET_XSAVE2:
+	case KVM_SET_XSAVE:
+	case KVM_GET_XCRS:
+	case KVM_SET_XCRS:
+	case KVM_GET_DEBUGREGS:
+	case KVM_SET_DEBUGREGS:
+		r = khv_fpu_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
+		break;
+	case KVM_INTERRUPT:
+	case KVM_NMI:
+	case KVM_GET_VCPU_EVENTS:
+	case KVM_SET_VCPU_EVENTS:
+	case KVM_SET_SIGNAL_MASK:
+		r = khv_events_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
+		break;
+	case KVM_GET_STATS_FD:
+		r = khv_stats_vcpu_fd(vcpu);
 		break;
 	default:
 		/* What KVM answers on a vCPU fd, not ENOTTY. */

@@ -25,6 +25,7 @@
 #include <asm/processor.h>
 #include <asm/vmx.h>
 
+#include "ioctl.h"
 #include "irq.h"
 #include "khv.h"
 #include "vcpu.h"
@@ -323,6 +324,12 @@ int khv_vm_write_guest(struct khv_vm *vm, u64 gpa, const void *buf,
 	return vm_copy_guest(vm, gpa, (void *)buf, len, true);
 }
 
+/* Capabilities of the VM fd's own ioctls; none beyond the basic set yet. */
+long khv_vm_check_extension(long cap)
+{
+	return 0;
+}
+
 static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -358,6 +365,8 @@ static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 	case KVM_SET_GSI_ROUTING:
 	case KVM_SET_BOOT_CPU_ID:
 		return khv_irq_vm_ioctl(vm, cmd, arg);
+	case KVM_GET_STATS_FD:
+		return khv_stats_vm_fd(vm);
 	default:
 		/* Real KVM answers unknown VM ioctls with ENOTTY. */
 		return -ENOTTY;
