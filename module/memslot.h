@@ -16,8 +16,12 @@
 /* KVM_CAP_NR_MEMSLOTS: slot ids are 0 .. KHV_MAX_MEMSLOTS - 1. */
 #define KHV_MAX_MEMSLOTS	32
 
-/* Flags a slot may carry; KVM_MEM_READONLY needs MMIO exits on writes. */
-#define KHV_MEMSLOT_VALID_FLAGS	0
+/*
+ * Flags a slot may carry. KVM_MEM_READONLY: the EPT maps the slot without
+ * write access and a guest write exits as KVM_EXIT_MMIO (vm.c, mmio.c).
+ * KVM_MEM_LOG_DIRTY_PAGES is not implemented.
+ */
+#define KHV_MEMSLOT_VALID_FLAGS	KVM_MEM_READONLY
 
 struct khv_memslot {
 	u64 gpa;			/* first guest-physical byte */
@@ -56,6 +60,11 @@ bool khv_memslot_overlaps(const struct khv_memslots *slots, unsigned int id,
 			  u64 gpa, u64 size);
 const struct khv_memslot *khv_memslot_find(const struct khv_memslots *slots,
 					   u64 gpa);
+
+static inline bool khv_memslot_readonly(const struct khv_memslot *slot)
+{
+	return slot->flags & KVM_MEM_READONLY;
+}
 
 /* User address of @gpa, which must lie in @slot. */
 static inline u64 khv_memslot_hva(const struct khv_memslot *slot, u64 gpa)

@@ -47,14 +47,20 @@ static const struct memslot_case memslot_cases[] = {
 	{ "move", REQ(1, 0, SZ_2M, SZ_16K, HVA1), 0, KHV_MEMSLOT_MOVE },
 	{ "move_over_itself", REQ(0, 0, SZ_4K, SZ_64K, HVA0), 0, KHV_MEMSLOT_MOVE },
 	{ "unchanged", REQ(1, 0, SZ_1M, SZ_16K, HVA1), 0, KHV_MEMSLOT_NOP },
+	{ "create_readonly", REQ(2, KVM_MEM_READONLY, SZ_2M, SZ_4K, 0x30000000),
+	  0, KHV_MEMSLOT_CREATE },
+	/* As KVM: the flags are checked, then a size of 0 deletes. */
+	{ "delete_with_readonly_flag", REQ(1, KVM_MEM_READONLY, 0, 0, 0), 0,
+	  KHV_MEMSLOT_DELETE },
+	/* A slot's KVM_MEM_READONLY cannot change (api.rst 4.35). */
+	{ "make_readonly", REQ(1, KVM_MEM_READONLY, SZ_1M, SZ_16K, HVA1),
+	  -EINVAL },
 
 	/* Flags khv does not implement. */
 	{ "flag_log_dirty", REQ(2, KVM_MEM_LOG_DIRTY_PAGES, SZ_2M, SZ_4K,
 				0x30000000), -EINVAL },
-	{ "flag_readonly", REQ(2, KVM_MEM_READONLY, SZ_2M, SZ_4K, 0x30000000),
-	  -EINVAL },
 	{ "flag_unknown", REQ(2, BIT(7), SZ_2M, SZ_4K, 0x30000000), -EINVAL },
-	{ "delete_with_flags", REQ(1, KVM_MEM_READONLY, 0, 0, 0), -EINVAL },
+	{ "delete_with_unknown_flag", REQ(1, BIT(7), 0, 0, 0), -EINVAL },
 
 	/* Alignment and ranges. */
 	{ "size_unaligned", REQ(2, 0, SZ_2M, SZ_4K + 1, 0x30000000), -EINVAL },

@@ -17,6 +17,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
@@ -48,14 +49,19 @@ static const struct khv_ept_alloc vm_ept_alloc = {
 };
 
 /*
- * Release callback of the EPT: the guest may have written to any page. Runs
- * once per page of a slot (millions for a big guest), in sleepable context.
+ * Release callback of the EPT (@ctx is the VM): the guest may have written
+ * to any page of a writable slot; it cannot write to a read-only one, so
+ * those pages stay clean. Runs once per page of a slot (millions for a big
+ * guest), in sleepable context, while the slot is still in vm->slots.
  */
 static void vm_unpin(void *ctx, u64 gpa, u64 hpa)
 {
+	struct khv_vm *vm = ctx;
 	struct page *page = pfn_to_page(PHYS_PFN(hpa));
+	const struct khv_memslot *slot = khv_memslot_find(&vm->slots, gpa);
 
-	unpin_user_pages_dirty_lock(&page, 1, true);
+	unpin_user_pages_dirty_lock(&page, 1,
+				    !slot || !khv_memslot_readonly(slot));
 	cond_resched();
 }
 
@@ -112,6 +118,7 @@ static void vm_flush_ept(struct khv_vm *vm)
 		req.type = VMX_EPT_EXTENT_CONTEXT;
 	else
 		req.type = VMX_EPT_EXTENT_GLOBAL;
+	khv_stats_inc(&vm->stats.remote_tlb_flush);
 	on_each_cpu_mask(khv_vmx_cpus(), vm_invept_on_cpu, &req, true);
 }
 
@@ -140,7 +147,7 @@ static void vm_destroy(struct khv_vm *vm)
 		 * later VM may get the same root page.
 		 */
 		vm_flush_ept(vm);
-		khv_ept_destroy(&vm->ept, vm_unpin, NULL);
+		khv_ept_destroy(&vm->ept, vm_unpin, vm);
 	}
 	mmdrop(vm->mm);
 	mutex_destroy(&vm->mmu_lock);
@@ -175,7 +182,7 @@ static int vm_set_memory_region(struct khv_vm *vm,
 	    khv_ept_revoke_range(&vm->ept, chg.old.gpa, chg.old.size)) {
 		vm_flush_ept(vm);
 		khv_ept_reap_range(&vm->ept, chg.old.gpa, chg.old.size,
-				   vm_unpin, NULL);
+				   vm_unpin, vm);
 	}
 	khv_memslot_commit(&vm->slots, &chg);
 	vm->slots_gen++;
@@ -227,12 +234,29 @@ static int vm_pin_errno(long r)
 	return -EFAULT;
 }
 
+/*
+ * Pin the user page behind a guest page. FOLL_WRITE breaks copy-on-write
+ * now, so the guest gets the page the VMM sees (and keeps seeing it when the
+ * VMM writes to it later). A read-only slot may be backed by a read-only
+ * mapping (a ROM file, PROT_READ), which refuses a write pin: pin it for
+ * reading then; the guest can only read it.
+ */
+static long vm_pin_page(unsigned long hva, bool readonly, struct page **page)
+{
+	long r = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, page);
+
+	if (r != 1 && readonly && r != -ENOMEM && r != -EINTR)
+		r = pin_user_pages_fast(hva, 1, FOLL_LONGTERM, page);
+	return r;
+}
+
 int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual)
 {
 	const struct khv_memslot *slot;
 	struct page *page;
 	unsigned long hva;
-	u64 gen, leaf;
+	bool readonly;
+	u64 gen, leaf, prot;
 	long r;
 
 	gpa &= PAGE_MASK;
@@ -242,10 +266,18 @@ int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual)
 		mutex_unlock(&vm->mmu_lock);
 		return -ENOENT;
 	}
+	readonly = khv_memslot_readonly(slot);
 	hva = khv_memslot_hva(slot, gpa);
 	leaf = khv_ept_lookup(&vm->ept, gpa);
 	gen = vm->slots_gen;
 	mutex_unlock(&vm->mmu_lock);
+
+	/*
+	 * A write to a read-only slot is an MMIO write (api.rst 4.35,
+	 * KVM_MEM_READONLY): the caller decodes it and exits to userspace.
+	 */
+	if (readonly && (exit_qual & EPT_VIOLATION_ACC_WRITE))
+		return -ENOENT;
 
 	/* Another vCPU mapped it since this one exited. */
 	if (leaf & VMX_EPT_RWX_MASK)
@@ -253,19 +285,20 @@ int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual)
 
 	/*
 	 * Pinning may sleep (page-in, userfaultfd), so it runs without the
-	 * lock; a slot change meanwhile is seen through slots_gen. FOLL_WRITE
-	 * breaks copy-on-write now, so the guest gets the page the VMM sees.
+	 * lock; a slot change meanwhile is seen through slots_gen.
 	 */
 	if (current->mm != vm->mm)
 		return -EFAULT;
-	r = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	r = vm_pin_page(hva, readonly, &page);
 	if (r != 1)
 		return vm_pin_errno(r);
 
+	prot = readonly ? VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK :
+			  VMX_EPT_RWX_MASK;
 	mutex_lock(&vm->mmu_lock);
 	if (gen == vm->slots_gen)
-		r = khv_ept_map(&vm->ept, gpa, page_to_phys(page),
-				VMX_EPT_RWX_MASK, MTRR_TYPE_WRBACK);
+		r = khv_ept_map(&vm->ept, gpa, page_to_phys(page), prot,
+				MTRR_TYPE_WRBACK);
 	else
 		r = -EAGAIN;	/* the slot changed: let the guest fault again */
 	mutex_unlock(&vm->mmu_lock);
@@ -292,6 +325,9 @@ static int vm_copy_guest(struct khv_vm *vm, u64 gpa, void *kbuf, size_t len,
 	while (len) {
 		mutex_lock(&vm->mmu_lock);
 		slot = khv_memslot_find(&vm->slots, gpa);
+		/* Writes to a read-only slot are MMIO, as for the guest. */
+		if (slot && to_guest && khv_memslot_readonly(slot))
+			slot = NULL;
 		if (slot) {
 			hva = khv_memslot_hva(slot, gpa);
 			chunk = min_t(u64, len, slot->gpa + slot->size - gpa);
@@ -324,10 +360,86 @@ int khv_vm_write_guest(struct khv_vm *vm, u64 gpa, const void *buf,
 	return vm_copy_guest(vm, gpa, (void *)buf, len, true);
 }
 
-/* Capabilities of the VM fd's own ioctls; none beyond the basic set yet. */
+/*
+ * KVM_SET_TSS_ADDR: KVM needs three guest pages for the TSS of the vm86
+ * task it runs real mode in when the CPU lacks unrestricted guest (SDM
+ * 26.6.1: real mode is then not a valid guest state). khv requires
+ * unrestricted guest and runs real mode as real mode, so it only checks
+ * the address as KVM does (the three pages end at or below 4 GiB) and
+ * records it. The pages stay ordinary guest memory.
+ */
+static int vm_set_tss_addr(struct khv_vm *vm, unsigned long addr)
+{
+	if (addr > SZ_4G - 3 * PAGE_SIZE)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	vm->tss_addr = addr;
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
+/*
+ * KVM_SET_IDENTITY_MAP_ADDR: the page where KVM builds the identity-mapping
+ * page table it uses with EPT for unpaged protected mode when the CPU lacks
+ * unrestricted guest. Unused by khv (unrestricted guest runs unpaged modes
+ * as they are), recorded; as in KVM, only before any vCPU exists.
+ */
+static int vm_set_identity_map_addr(struct khv_vm *vm, const u64 __user *argp)
+{
+	u64 addr;
+	int r;
+
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus)
+		r = -EINVAL;
+	else if (get_user(addr, argp))
+		r = -EFAULT;
+	else
+		r = 0;
+	if (!r)
+		vm->identity_map_addr = addr;
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+#ifdef KVM_SET_USER_MEMORY_REGION2
+/*
+ * The second version of the slot ioctl adds guest_memfd, which needs a VM
+ * type with private memory; khv has only the default type, so the common
+ * part is the whole request (KVM_MEM_GUEST_MEMFD is an unknown flag).
+ */
+static int vm_set_memory_region2(struct khv_vm *vm, const void __user *argp)
+{
+	struct kvm_userspace_memory_region2 mem2;
+	struct kvm_userspace_memory_region mem;
+
+	if (copy_from_user(&mem2, argp, sizeof(mem2)))
+		return -EFAULT;
+	mem = (struct kvm_userspace_memory_region) {
+		.slot		 = mem2.slot,
+		.flags		 = mem2.flags,
+		.guest_phys_addr = mem2.guest_phys_addr,
+		.memory_size	 = mem2.memory_size,
+		.userspace_addr	 = mem2.userspace_addr,
+	};
+	return vm_set_memory_region(vm, &mem);
+}
+#endif
+
+/* Capabilities of the VM fd's own ioctls and of memory slots. */
 long khv_vm_check_extension(long cap)
 {
-	return 0;
+	switch (cap) {
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_READONLY_MEM:
+#ifdef KVM_CAP_USER_MEMORY2
+	case KVM_CAP_USER_MEMORY2:
+#endif
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 static long khv_vm_ioctl(struct file *file, unsigned int cmd,
@@ -348,6 +460,14 @@ static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 			return -EFAULT;
 		return vm_set_memory_region(vm, &mem);
 	}
+#ifdef KVM_SET_USER_MEMORY_REGION2
+	case KVM_SET_USER_MEMORY_REGION2:
+		return vm_set_memory_region2(vm, argp);
+#endif
+	case KVM_SET_TSS_ADDR:
+		return vm_set_tss_addr(vm, arg);
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		return vm_set_identity_map_addr(vm, argp);
 	case KVM_CREATE_VCPU:
 		return vm_create_vcpu(vm, arg);
 	case KHV_SET_SCHED_POLICY:

@@ -13,6 +13,7 @@
 #include "ept.h"
 #include "memslot.h"
 #include "sched.h"
+#include "stats.h"
 
 #define KHV_MAX_VCPUS		64	/* KVM_CAP_NR_VCPUS, KVM_CAP_MAX_VCPUS */
 #define KHV_MAX_VCPU_ID		1024	/* KVM_CAP_MAX_VCPU_ID */
@@ -42,6 +43,15 @@ struct khv_vm {
 	struct khv_sched_vm sched;	/* policy (sched.c) */
 	struct khv_irqchip *irqchip;	/* KVM_CREATE_IRQCHIP (irq.c), or NULL */
 	u32 bsp_vcpu_id;		/* KVM_SET_BOOT_CPU_ID */
+	struct khv_vm_stats stats;	/* KVM_GET_STATS_FD (stats.h) */
+	/*
+	 * KVM_SET_TSS_ADDR and KVM_SET_IDENTITY_MAP_ADDR: recorded, never
+	 * used. khv needs unrestricted guest, which runs real mode and
+	 * unpaged protected mode without KVM's vm86 TSS and identity-mapped
+	 * page table (vm.c).
+	 */
+	u64 tss_addr;
+	u64 identity_map_addr;
 };
 
 int khv_vm_create(unsigned long type);		/* returns the new VM fd */
@@ -54,7 +64,8 @@ u64 khv_vm_eptp(struct khv_vm *vm);
 /*
  * Resolve an EPT violation at @gpa (@exit_qual as given by the CPU). Returns
  * 0 when the guest can retry the access, -ENOENT when @gpa is in no memslot
- * (the caller turns it into an MMIO/internal-error exit), -EFAULT when the
+ * or the access writes to a KVM_MEM_READONLY slot (the caller turns it into
+ * an MMIO/internal-error exit), -EFAULT when the
  * backing user memory is gone or cannot be pinned, -ENOMEM, or -EINTR when a
  * fatal signal interrupted the pinning. May sleep; must run in the VM
  * creator's process.
@@ -64,7 +75,8 @@ int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual);
 /*
  * Copy to/from guest-physical memory through the memslots' user mappings
  * (string I/O, guest page-table walks). Runs in the VM creator's process.
- * Returns 0, -ENOENT when part of the range is in no memslot, or -EFAULT.
+ * Returns 0, -ENOENT when part of the range is in no memslot (or, for a
+ * write, in a read-only one), or -EFAULT.
  */
 int khv_vm_read_guest(struct khv_vm *vm, u64 gpa, void *buf, size_t len);
 int khv_vm_write_guest(struct khv_vm *vm, u64 gpa, const void *buf,
