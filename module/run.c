@@ -254,7 +254,8 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 out:
 	khv_sync_run(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
-	khv_vcpu_put(vcpu);
+	/* Before the put: a preemption there is still seen by sched.c. */
 	khv_sched_run_end(vcpu, r);
+	khv_vcpu_put(vcpu);
 	return r;
 }

@@ -143,6 +143,8 @@ static void khv_sched_job_end(struct khv_sched_vcpu *s, u64 now)
 {
 	u64 turnaround = khv_sched_since(s->job_start, now);
 
+	s->last_arrival = s->job_start;
+	s->last_end = now;
 	s->last = s->job;
 	s->last_turnaround = turnaround;
 	khv_sched_acc_add(&s->sum, &s->job);
@@ -150,6 +152,27 @@ static void khv_sched_job_end(struct khv_sched_vcpu *s, u64 now)
 	s->jobs++;
 	s->job_open = false;
 	memset(&s->job, 0, sizeof(s->job));
+}
+
+/* The vCPU thread gets a CPU inside KVM_RUN: a dispatch interval opens. */
+static void khv_sched_iv_open(struct khv_sched_vcpu *s, u64 now)
+{
+	s->iv_in = now;
+	s->iv_cpu = smp_processor_id();
+}
+
+/* It leaves the CPU or KVM_RUN: the interval goes to the ring. */
+static void khv_sched_iv_close(struct khv_sched_vcpu *s, u64 now, u16 end)
+{
+	struct khv_sched_interval iv = {
+		.in_ns = s->iv_in,
+		.out_ns = now,
+		.job = (u32)s->jobs,	/* the open job's number */
+		.cpu = s->iv_cpu,
+		.end = end,
+	};
+
+	khv_sched_ring_put(s->ring, KHV_SCHED_TRACE_LEN, &s->iv_total, &iv);
 }
 
 static void khv_sched_mark(struct khv_sched_vcpu *s, u8 where, u64 now,
@@ -178,17 +201,26 @@ void khv_sched_switch_out(struct khv_vcpu *vcpu)
 		s->job.preemptions++;
 	else if (s->burst_open)
 		khv_sched_burst_end(vcpu);
+	khv_sched_iv_close(s, now, s->off_blocked ? KHV_SCHED_IV_BLOCKED :
+						    KHV_SCHED_IV_PREEMPTED);
 	khv_sched_mark(s, KHV_SCHED_OFF, now, khv_sched_run_delay(current));
 	write_seqcount_end(&s->seq);
 }
 
+/*
+ * Unlike the sched-out notifiers, the sched-in ones run after the runqueue
+ * lock is dropped, with interrupts on (finish_task_switch()): turn them
+ * off, as every other writer of s->seq does.
+ */
 void khv_sched_switch_in(struct khv_vcpu *vcpu)
 {
 	struct khv_sched_vcpu *s = &vcpu->sched;
+	unsigned long flags;
 	u64 now, rd;
 
 	if (s->where != KHV_SCHED_OFF)
 		return;
+	local_irq_save(flags);
 	now = local_clock();
 	/* The switch to this thread already added its wait to run_delay. */
 	rd = khv_sched_run_delay(current);
@@ -198,8 +230,10 @@ void khv_sched_switch_in(struct khv_vcpu *vcpu)
 	s->slice_run = 0;
 	if (!s->burst_open)
 		khv_sched_burst_begin(s);
+	khv_sched_iv_open(s, now);
 	khv_sched_mark(s, KHV_SCHED_ON, now, rd);
 	write_seqcount_end(&s->seq);
+	local_irq_restore(flags);
 }
 
 /* ---- Threads: what khv changed and how to put it back. ---- */
@@ -432,6 +466,7 @@ void khv_sched_run_begin(struct khv_vcpu *vcpu)
 		s->job.dispatches++;
 		s->slice_run = 0;
 	}
+	khv_sched_iv_open(s, now);
 	khv_sched_mark(s, KHV_SCHED_ON, now, rd);
 	write_seqcount_end(&s->seq);
 	local_irq_restore(flags);
@@ -521,8 +556,11 @@ void khv_sched_run_end(struct khv_vcpu *vcpu, long r)
 	local_irq_save(flags);
 	now = local_clock();
 	write_seqcount_begin(&s->seq);
-	if (s->where == KHV_SCHED_ON)
+	if (s->where == KHV_SCHED_ON) {
 		khv_sched_charge_run(s, now);
+		khv_sched_iv_close(s, now, end ? KHV_SCHED_IV_JOB_END :
+						 KHV_SCHED_IV_EXIT);
+	}
 	if (end) {
 		if (s->burst_open)
 			khv_sched_burst_end(vcpu);
@@ -768,15 +806,60 @@ long khv_sched_vm_ioctl(struct khv_vm *vm, unsigned int cmd,
 	}
 }
 
+/* A consistent snapshot of the ring and the job times (the seqcount). */
+static long khv_sched_get_trace(struct khv_vcpu *vcpu, void __user *argp)
+{
+	struct khv_sched_vcpu *s = &vcpu->sched;
+	struct khv_sched_trace *t;
+	unsigned int seq;
+	u32 flags;
+	long r;
+
+	if (get_user(flags, (u32 __user *)argp))
+		return -EFAULT;
+	if (flags)
+		return -EINVAL;
+	/* 3 KiB: not on the stack. */
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	do {
+		seq = read_seqcount_begin(&s->seq);
+		t->now_ns = local_clock();
+		t->flags = 0;
+		t->on_cpu_since_ns = 0;
+		if (s->where == KHV_SCHED_ON) {
+			t->flags |= KHV_SCHED_TRACE_ON_CPU;
+			t->on_cpu_since_ns = s->iv_in;
+		}
+		t->total = s->iv_total;
+		/* total only grows: no slot a retry filled is left over. */
+		t->nr = khv_sched_ring_read(t->iv, s->ring,
+					    KHV_SCHED_TRACE_LEN, t->total);
+		t->last_job_arrival_ns = s->jobs ? s->last_arrival : 0;
+		t->last_job_end_ns = s->jobs ? s->last_end : 0;
+		t->cur_job_arrival_ns = s->job_open ? s->job_start : 0;
+	} while (read_seqcount_retry(&s->seq, seq));
+
+	r = copy_to_user(argp, t, sizeof(*t)) ? -EFAULT : 0;
+	kfree(t);
+	return r;
+}
+
 long khv_sched_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int cmd,
 			  void __user *argp)
 {
 	struct khv_sched_stats st;
 
-	if (cmd != KHV_GET_SCHED_STATS)
+	switch (cmd) {
+	case KHV_GET_SCHED_STATS:
+		khv_sched_get_stats(vcpu, &st);
+		return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+	case KHV_GET_SCHED_TRACE:
+		return khv_sched_get_trace(vcpu, argp);
+	default:
 		return -EINVAL;
-	khv_sched_get_stats(vcpu, &st);
-	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+	}
 }
 
 /* ---- Lifetime. ---- */

@@ -52,6 +52,12 @@ struct khv_sched_vcpu {
 	u64 tau;			/* predicted next burst, 0 = none yet */
 	u64 slice_run;			/* on a CPU since dispatch or quantum */
 	u32 burst_seq;			/* bursts begun */
+	u64 last_arrival, last_end;	/* of the last completed job */
+	/* Dispatch intervals (KHV_GET_SCHED_TRACE): the open one, a ring. */
+	u64 iv_in;			/* when the open one began */
+	u16 iv_cpu;
+	u64 iv_total;			/* intervals closed */
+	struct khv_sched_interval ring[KHV_SCHED_TRACE_LEN];
 
 	/* Policy state, under the VM's sched.lock. */
 	struct khv_sched_thread *thread;	/* thread khv manages, or NULL */
@@ -79,7 +85,7 @@ void khv_sched_vm_destroy(struct khv_vm *vm);
 long khv_sched_vm_ioctl(struct khv_vm *vm, unsigned int cmd,
 			void __user *argp);
 
-/* vCPU: creation, destruction, KHV_GET_SCHED_STATS (no vCPU mutex). */
+/* vCPU: creation, destruction, KHV_GET_SCHED_STATS/TRACE (no vCPU mutex). */
 void khv_sched_vcpu_init(struct khv_vcpu *vcpu);
 void khv_sched_vcpu_destroy(struct khv_vcpu *vcpu);
 long khv_sched_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int cmd,
@@ -87,7 +93,9 @@ long khv_sched_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int cmd,
 
 /*
  * KVM_RUN (run.c): begin after the vCPU is loaded, loop before each guest
- * entry (preemption on), end after it is put, with KVM_RUN's result.
+ * entry (preemption on), end with KVM_RUN's result before the vCPU is put:
+ * all three while the preempt notifiers are registered, so that a switch
+ * between them and the notifiers' registration is always seen.
  */
 void khv_sched_run_begin(struct khv_vcpu *vcpu);
 void khv_sched_run_loop(struct khv_vcpu *vcpu);

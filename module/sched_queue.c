@@ -176,3 +176,32 @@ struct khv_sched_entry *khv_sched_queue_pick(struct khv_sched_queue *q,
 		list_del_init(&best->node);
 	return best;
 }
+
+/* ---- The ring of dispatch intervals. ---- */
+
+static unsigned int khv_sched_ring_slot(u64 n, unsigned int len)
+{
+	u32 rem;
+
+	div_u64_rem(n, len, &rem);
+	return rem;
+}
+
+void khv_sched_ring_put(struct khv_sched_interval *ring, unsigned int len,
+			u64 *total, const struct khv_sched_interval *iv)
+{
+	ring[khv_sched_ring_slot(*total, len)] = *iv;
+	(*total)++;
+}
+
+unsigned int khv_sched_ring_read(struct khv_sched_interval *dst,
+				 const struct khv_sched_interval *ring,
+				 unsigned int len, u64 total)
+{
+	unsigned int i, n = min_t(u64, total, len);
+	u64 first = total - n;
+
+	for (i = 0; i < n; i++)
+		dst[i] = ring[khv_sched_ring_slot(first + i, len)];
+	return n;
+}

@@ -84,4 +84,15 @@ void khv_sched_queue_add(struct khv_sched_queue *q, struct khv_sched_entry *e,
 struct khv_sched_entry *khv_sched_queue_pick(struct khv_sched_queue *q,
 					     u64 now);
 
+/*
+ * The ring of dispatch intervals (KHV_GET_SCHED_TRACE): interval number n
+ * lives in slot n % @len, so the ring keeps the last @len of @total.
+ */
+void khv_sched_ring_put(struct khv_sched_interval *ring, unsigned int len,
+			u64 *total, const struct khv_sched_interval *iv);
+/* Copies the last min(@total, @len) intervals to @dst, oldest first. */
+unsigned int khv_sched_ring_read(struct khv_sched_interval *dst,
+				 const struct khv_sched_interval *ring,
+				 unsigned int len, u64 total);
+
 #endif /* _KHV_SCHED_QUEUE_H */

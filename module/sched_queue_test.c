@@ -324,6 +324,70 @@ static void sched_test_across_vms(struct kunit *test)
 	KUNIT_EXPECT_LT(test, khv_sched_entry_prio(&e[3], 0), 50);
 }
 
+/*
+ * The interval ring: after @puts intervals (numbered 0, 1, ... in in_ns)
+ * into a ring of @len, a read gives the last min(@puts, @len), oldest first.
+ */
+struct ring_case {
+	const char *name;
+	unsigned int len;
+	unsigned int puts;
+};
+
+static const struct ring_case ring_cases[] = {
+	{ "empty", 4, 0 },
+	{ "one", 4, 1 },
+	{ "not_full", 4, 3 },
+	{ "full", 4, 4 },
+	{ "one_overwritten", 4, 5 },
+	{ "wrapped_twice", 4, 11 },
+	{ "len_one", 1, 7 },
+	{ "not_power_of_two", 5, 13 },
+	{ "trace_len", KHV_SCHED_TRACE_LEN, 3 * KHV_SCHED_TRACE_LEN + 1 },
+};
+
+static void ring_case_desc(const struct ring_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ring, ring_cases, ring_case_desc);
+
+static void sched_test_ring(struct kunit *test)
+{
+	const struct ring_case *c = test->param_value;
+	struct khv_sched_interval *ring, *out, iv = {};
+	unsigned int i, n, want = min(c->puts, c->len);
+	u64 total = 0;
+
+	ring = kunit_kcalloc(test, c->len, sizeof(*ring), GFP_KERNEL);
+	/* One slot more than the ring: a read must not write past @len. */
+	out = kunit_kcalloc(test, c->len + 1, sizeof(*out), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ring);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	for (i = 0; i < c->puts; i++) {
+		iv.in_ns = i;
+		iv.out_ns = i + 1;
+		iv.job = i / 2;
+		iv.cpu = i % 3;
+		iv.end = KHV_SCHED_IV_PREEMPTED;
+		khv_sched_ring_put(ring, c->len, &total, &iv);
+	}
+	KUNIT_EXPECT_EQ(test, total, (u64)c->puts);
+	n = khv_sched_ring_read(out, ring, c->len, total);
+	KUNIT_ASSERT_EQ(test, n, want);
+	for (i = 0; i < n; i++) {
+		u64 num = c->puts - want + i;
+
+		KUNIT_EXPECT_EQ(test, out[i].in_ns, num);
+		KUNIT_EXPECT_EQ(test, out[i].out_ns, num + 1);
+		KUNIT_EXPECT_EQ(test, out[i].job, (u32)(num / 2));
+		KUNIT_EXPECT_EQ(test, out[i].cpu, (u16)(num % 3));
+	}
+	KUNIT_EXPECT_EQ(test, out[c->len].in_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, out[c->len].end, 0);
+}
+
 static struct kunit_case sched_test_cases[] = {
 	KUNIT_CASE_PARAM(sched_test_policy_check, policy_gen_params),
 	KUNIT_CASE(sched_test_predict),
@@ -335,6 +399,7 @@ static struct kunit_case sched_test_cases[] = {
 	KUNIT_CASE(sched_test_priority_order),
 	KUNIT_CASE(sched_test_priority_aging),
 	KUNIT_CASE(sched_test_across_vms),
+	KUNIT_CASE_PARAM(sched_test_ring, ring_gen_params),
 	{}
 };
 

@@ -111,7 +111,7 @@ static long khv_vcpu_ioctl(struct file *file, unsigned int ioctl,
 	if (vcpu->vm->mm != current->mm)
 		return -EIO;
 	/* Without the mutex: statistics of a vCPU inside KVM_RUN. */
-	if (ioctl == KHV_GET_SCHED_STATS)
+	if (ioctl == KHV_GET_SCHED_STATS || ioctl == KHV_GET_SCHED_TRACE)
 		return khv_sched_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
 	if (_IOC_TYPE(ioctl) != KVMIO)
 		return -EINVAL;

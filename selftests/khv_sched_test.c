@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -304,6 +305,83 @@ static void log_job(struct __test_metadata *_metadata, const char *what,
 	       j->st.host_priority, (unsigned long long)j->st.predicted_burst_ns / 1000);
 }
 
+static int vcpu_trace(struct vcpu *v, struct khv_sched_trace *t)
+{
+	memset(t, 0, sizeof(*t));
+	return ioctl(v->fd, KHV_GET_SCHED_TRACE, t) ? -errno : 0;
+}
+
+/*
+ * The dispatch intervals of each job's measured (last) job agree with its
+ * stats: as many as dispatches, their lengths add up to run_ns exactly
+ * (the same clock readings), none before the arrival, the last one ends
+ * the job at arrival + turnaround, all on @cpu. And since the jobs shared
+ * that one CPU, no two intervals of different jobs overlap.
+ */
+static void check_trace(struct __test_metadata *_metadata, struct job *jobs,
+			int n, int cpu)
+{
+	static struct khv_sched_trace tr[MAX_JOBS];
+	const struct khv_sched_interval *a, *b;
+	int i, k, x, y;
+
+	for (i = 0; i < n; i++) {
+		const struct khv_sched_times *lt = &jobs[i].st.last_job;
+		struct khv_sched_trace *t = &tr[i];
+		uint32_t job = jobs[i].st.jobs - 1;
+		uint64_t sum = 0, prev;
+		unsigned int seen = 0, end = 0;
+
+		ASSERT_EQ(0, vcpu_trace(jobs[i].v, t));
+		ASSERT_LE(t->nr, (unsigned int)KHV_SCHED_TRACE_LEN);
+		EXPECT_EQ(0u, t->flags & KHV_SCHED_TRACE_ON_CPU);
+		EXPECT_EQ(0u, t->cur_job_arrival_ns);
+		EXPECT_EQ(t->last_job_arrival_ns + lt->turnaround_ns,
+			  t->last_job_end_ns);
+		/* The ring still holds the whole job: an older one comes first. */
+		if (t->total > t->nr)
+			ASSERT_NE(job, t->iv[0].job)
+				TH_LOG("job %d: the ring lost intervals", i);
+		prev = t->last_job_arrival_ns;
+		for (k = 0; k < (int)t->nr; k++) {
+			const struct khv_sched_interval *iv = &t->iv[k];
+
+			if (iv->job != job)
+				continue;
+			seen++;
+			sum += iv->out_ns - iv->in_ns;
+			EXPECT_GE(iv->in_ns, prev) TH_LOG("job %d interval %d", i, k);
+			EXPECT_LE(iv->in_ns, iv->out_ns);
+			EXPECT_EQ(cpu, iv->cpu);
+			prev = iv->out_ns;
+			end = iv->end;
+		}
+		TH_LOG("job %d: %u intervals, %llu us on the CPU", i, seen,
+		       (unsigned long long)sum / 1000);
+		EXPECT_EQ(lt->dispatches, seen);
+		EXPECT_EQ(lt->run_ns, sum);
+		EXPECT_EQ((unsigned int)KHV_SCHED_IV_JOB_END, end);
+		EXPECT_EQ(t->last_job_end_ns, prev);
+	}
+	for (i = 0; i < n; i++) {
+		for (k = i + 1; k < n; k++) {
+			for (x = 0; x < (int)tr[i].nr; x++) {
+				a = &tr[i].iv[x];
+				if (a->job != jobs[i].st.jobs - 1)
+					continue;
+				for (y = 0; y < (int)tr[k].nr; y++) {
+					b = &tr[k].iv[y];
+					if (b->job != jobs[k].st.jobs - 1)
+						continue;
+					EXPECT_TRUE(a->out_ns <= b->in_ns ||
+						    b->out_ns <= a->in_ns)
+						TH_LOG("jobs %d and %d overlap", i, k);
+				}
+			}
+		}
+	}
+}
+
 FIXTURE(sched) {
 	void *area;
 };
@@ -443,7 +521,98 @@ TEST_F(sched, stats_fds)
 	vm_destroy(other);
 }
 
-/* Without CAP_SYS_NICE only KHV_SCHED_DEFAULT may be set. */
+/*
+ * KHV_GET_SCHED_TRACE: empty before a run, refusals, and after two jobs on
+ * this thread the intervals of both, numbered by job, agreeing with the
+ * stats (check_trace()).
+ */
+TEST_F(sched, trace_interface)
+{
+	struct vm *vm = job_vm(self->area);
+	struct vcpu *v = vcpu_add(vm, 0);
+	static struct khv_sched_trace t;
+	struct job j;
+	int status, k, jobs_seen[2] = { 0, 0 };
+	pid_t pid;
+
+	ASSERT_EQ(0, vcpu_trace(v, &t));
+	EXPECT_EQ(0u, t.nr);
+	EXPECT_EQ(0u, t.total);
+	EXPECT_EQ(0u, t.flags);
+	EXPECT_EQ(0u, t.last_job_arrival_ns + t.last_job_end_ns +
+		  t.cur_job_arrival_ns + t.on_cpu_since_ns);
+	EXPECT_NE(0u, t.now_ns);
+
+	t.flags = 1;
+	EXPECT_EQ(-1, ioctl(v->fd, KHV_GET_SCHED_TRACE, &t));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(v->fd, KHV_GET_SCHED_TRACE, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	t.flags = 0;
+	EXPECT_EQ(-1, ioctl(vm->fd, KHV_GET_SCHED_TRACE, &t));
+	EXPECT_EQ(ENOTTY, errno);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(ioctl(v->fd, KHV_GET_SCHED_TRACE, &t) != -1 || errno != EIO);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	pin_self(job_cpu());
+	job_init(&j, v, self->area, 0, unit_iters(), 0);
+	ASSERT_EQ(0, run_job(&j)) TH_LOG("%s", j.exit);
+	ASSERT_EQ(0, run_job(&j)) TH_LOG("%s", j.exit);
+	unpin_self();
+	ASSERT_EQ(0, vcpu_stats(v, &j.st));
+	ASSERT_EQ(2u, j.st.jobs);
+	check_trace(_metadata, &j, 1, job_cpu());
+
+	ASSERT_EQ(0, vcpu_trace(v, &t));
+	EXPECT_EQ(t.total, t.nr);
+	for (k = 0; k < (int)t.nr; k++) {
+		ASSERT_LT(t.iv[k].job, 2u);
+		jobs_seen[t.iv[k].job]++;
+	}
+	EXPECT_GE(jobs_seen[0], 1);
+	EXPECT_GE(jobs_seen[1], 1);
+	/* Job 0's last interval ended it. */
+	EXPECT_EQ(KHV_SCHED_IV_JOB_END, t.iv[jobs_seen[0] - 1].end);
+	EXPECT_GT(t.last_job_arrival_ns, t.iv[jobs_seen[0] - 1].out_ns);
+	vcpu_free(v);
+	vm_destroy(vm);
+}
+
+/* Drops CAP_SYS_NICE for good: effective, permitted, inheritable, bound. */
+static int drop_cap_sys_nice(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	int i = CAP_SYS_NICE / 32;
+	uint32_t bit = 1U << (CAP_SYS_NICE % 32);
+
+	if (prctl(PR_CAPBSET_DROP, CAP_SYS_NICE, 0, 0, 0))
+		return -1;
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[i].effective &= ~bit;
+	d[i].permitted &= ~bit;
+	d[i].inheritable &= ~bit;
+	if (syscall(SYS_capset, &h, d))
+		return -1;
+	/* Read back: gone from all three sets. */
+	memset(d, 0xff, sizeof(d));
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	return (d[i].effective | d[i].permitted | d[i].inheritable) & bit ? -1 : 0;
+}
+
+/*
+ * Without CAP_SYS_NICE, a policy that raises vCPU threads above ordinary
+ * tasks (FCFS, SJF, PRIORITY: SCHED_FIFO) is refused with EPERM and
+ * changes nothing; checks of the values come first, as sched_setscheduler()
+ * does. DEFAULT stays allowed, and a vCPU run under it keeps the thread's
+ * scheduling as the host made it (SCHED_OTHER, its nice value).
+ */
 TEST_F(sched, needs_cap_sys_nice)
 {
 	int status;
@@ -451,27 +620,70 @@ TEST_F(sched, needs_cap_sys_nice)
 
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-		struct __user_cap_data_struct d[2];
-		struct khv_sched_policy p = { .policy = KHV_SCHED_FCFS };
+		static const struct khv_sched_policy raise[] = {
+			{ .policy = KHV_SCHED_FCFS },
+			{ .policy = KHV_SCHED_FCFS, .level = KHV_SCHED_LEVEL_MAX },
+			{ .policy = KHV_SCHED_SJF, .alpha = 512 },
+			{ .policy = KHV_SCHED_SJF, .burst_ns = 1000000 },
+			{ .policy = KHV_SCHED_PRIORITY, .level = 5 },
+			{ .policy = KHV_SCHED_PRIORITY, .aging_ns = 20000000 },
+		};
+		struct khv_sched_policy p = {}, got;
+		struct sched_param sp = { .sched_priority = 1 };
+		struct khv_sched_stats st;
 		struct vm *vm;
+		struct vcpu *v;
+		struct job j;
+		unsigned int i;
 
-		if (syscall(SYS_capget, &h, d))
+		if (drop_cap_sys_nice())
 			_exit(10);
-		d[CAP_SYS_NICE / 32].effective &= ~(1U << (CAP_SYS_NICE % 32));
-		if (syscall(SYS_capset, &h, d))
+		/* The host agrees the capability is gone. */
+		if (sched_setscheduler(0, SCHED_FIFO, &sp) != -1 || errno != EPERM)
 			_exit(11);
-		vm = vm_create_with_mem(VM_BASE_MEM_SIZE);
-		if (set_policy(vm, &p) != -EPERM)
-			_exit(1);
-		p.policy = KHV_SCHED_DEFAULT;
+		if (setpriority(PRIO_PROCESS, 0, 3))
+			_exit(12);
+		vm = job_vm(self->area);
+		v = vcpu_add(vm, 0);
+		for (i = 0; i < ARRAY_SIZE(raise); i++) {
+			if (set_policy(vm, &raise[i]) != -EPERM)
+				_exit(20 + i);
+			memset(&got, 0xff, sizeof(got));
+			if (ioctl(vm->fd, KHV_GET_SCHED_POLICY, &got) ||
+			    memcmp(&p, &got, sizeof(p)))
+				_exit(30 + i);
+		}
+		/* Bad values: their own errno, EPERM or not. */
+		p.policy = KHV_SCHED_PRIORITY;
+		p.level = KHV_SCHED_LEVEL_MAX + 1;
+		if (set_policy(vm, &p) != -ERANGE)
+			_exit(40);
+		p.policy = 7;
+		if (set_policy(vm, &p) != -EINVAL)
+			_exit(41);
+		memset(&p, 0, sizeof(p));
 		if (set_policy(vm, &p) != 0)
-			_exit(2);
+			_exit(42);
+
+		/* DEFAULT: the thread keeps what the host gave it. */
+		job_init(&j, v, self->area, 0, 1000, 0);
+		if (run_job(&j) || run_job(&j))
+			_exit(50);
+		if (sched_getscheduler(0) != SCHED_OTHER ||
+		    getpriority(PRIO_PROCESS, 0) != 3)
+			_exit(51);
+		if (vcpu_stats(v, &st) || st.host_policy != -1 ||
+		    st.host_priority != 0 || st.apply_error || st.jobs != 2 ||
+		    st.policy != KHV_SCHED_DEFAULT)
+			_exit(52);
+		vcpu_free(v);
+		vm_destroy(vm);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("step %d failed (see the test)", WEXITSTATUS(status));
 }
 
 /* ---- Accounting with the host's own scheduling. ---- */
@@ -515,6 +727,7 @@ TEST_F_TIMEOUT(sched, default_two_share_a_cpu, 300)
 	/* Interleaved: each started before the other ended. */
 	EXPECT_LT(start_ticket(&jobs[0]), end_ticket(&jobs[1]));
 	EXPECT_LT(start_ticket(&jobs[1]), end_ticket(&jobs[0]));
+	check_trace(_metadata, jobs, 2, job_cpu());
 	for (i = 0; i < 2; i++)
 		vcpu_free(jobs[i].v);
 	vm_destroy(vm);
@@ -564,7 +777,10 @@ TEST_F_TIMEOUT(sched, fcfs_arrival_order, 300)
 		if (j->st.flags & KHV_SCHED_STATS_RUN_DELAY)
 			EXPECT_GE(lt->wait_ns, before * 8 / 10);
 		before += lt->run_ns;
+		/* Each job one contiguous run: a single dispatch interval. */
+		EXPECT_EQ(1u, lt->dispatches);
 	}
+	check_trace(_metadata, jobs, 3, job_cpu());
 	for (i = 0; i < 3; i++)
 		vcpu_free(jobs[i].v);
 	vm_destroy(vm);
@@ -813,6 +1029,7 @@ TEST_F_TIMEOUT(sched, priority_preempts_lower, 300)
 	EXPECT_EQ(0u, h->st.last_job.preemptions);
 	EXPECT_TURNAROUND_ADDS_UP(&l->st.last_job);
 	EXPECT_TURNAROUND_ADDS_UP(&h->st.last_job);
+	check_trace(_metadata, jobs, 2, job_cpu());
 	vcpu_free(l->v);
 	vcpu_free(h->v);
 	vm_destroy(low);

@@ -100,10 +100,50 @@ struct khv_sched_vcpu_stats {
 	struct khv_sched_stats stats;
 };
 
+/*
+ * Dispatch intervals of one vCPU: the times its thread was on a CPU inside
+ * KVM_RUN (from a KVM_RUN entry or a switch in, to a switch out or the
+ * KVM_RUN exit), in ns of local_clock(), the same clock as the stats. khv
+ * keeps the last KHV_SCHED_TRACE_LEN closed intervals of every vCPU.
+ */
+#define KHV_SCHED_TRACE_LEN	128
+
+/* khv_sched_interval.end: how the interval ended. */
+#define KHV_SCHED_IV_PREEMPTED	1	/* switched out, still runnable */
+#define KHV_SCHED_IV_BLOCKED	2	/* went to sleep inside KVM_RUN */
+#define KHV_SCHED_IV_EXIT	3	/* KVM_RUN returned, the job goes on */
+#define KHV_SCHED_IV_JOB_END	4	/* KVM_RUN returned and ended the job */
+
+struct khv_sched_interval {
+	__u64 in_ns;			/* the vCPU thread got a CPU */
+	__u64 out_ns;			/* and left it */
+	__u32 job;			/* its job: stats.jobs then (low 32 bits) */
+	__u16 cpu;			/* the host CPU it ran on */
+	__u16 end;			/* KHV_SCHED_IV_* */
+};
+
+/* khv_sched_trace.flags (out) */
+#define KHV_SCHED_TRACE_ON_CPU	(1U << 0)	/* an interval is in progress */
+
+struct khv_sched_trace {
+	__u32 flags;			/* in: 0; out: KHV_SCHED_TRACE_* */
+	__u32 nr;			/* out: intervals in iv[] */
+	__u64 total;			/* out: intervals closed since creation */
+	__u64 now_ns;			/* out: local_clock() at the snapshot */
+	__u64 on_cpu_since_ns;		/* out: start of the open interval */
+	__u64 last_job_arrival_ns;	/* out: the last completed job's, or 0 */
+	__u64 last_job_end_ns;		/* out: its end, or 0 */
+	__u64 cur_job_arrival_ns;	/* out: the open job's, or 0 */
+	__u64 reserved;			/* out: 0 */
+	/* The last nr closed intervals (number total - nr on), oldest first. */
+	struct khv_sched_interval iv[KHV_SCHED_TRACE_LEN];
+};
+
 #define KHV_SET_SCHED_POLICY	_IOW(KHVIO, 0x20, struct khv_sched_policy)
 #define KHV_GET_SCHED_POLICY	_IOR(KHVIO, 0x21, struct khv_sched_policy)
 #define KHV_GET_VCPU_SCHED_STATS _IOWR(KHVIO, 0x22, struct khv_sched_vcpu_stats)
 /* vCPU fd */
 #define KHV_GET_SCHED_STATS	_IOR(KHVIO, 0x23, struct khv_sched_stats)
+#define KHV_GET_SCHED_TRACE	_IOWR(KHVIO, 0x24, struct khv_sched_trace)
 
 #endif /* _UAPI_KHV_H */
