@@ -23,6 +23,10 @@ static ushort mode = 0600;
 module_param(mode, ushort, 0444);
 MODULE_PARM_DESC(mode, "permission bits of /dev/khv (default 0600)");
 
+static bool kvm_alias;
+module_param(kvm_alias, bool, 0444);
+MODULE_PARM_DESC(kvm_alias, "also register the device as /dev/kvm (10:232), for VMMs that open that fixed path");
+
 /*
  * Capabilities are answered from what is implemented, never from what is
  * planned: QEMU and the KVM selftests switch on ioctls by these answers and
@@ -100,6 +104,40 @@ static struct miscdevice khv_dev = {
 	.fops	= &khv_dev_fops,
 };
 
+/*
+ * kvm_alias=1: the same device also as /dev/kvm, on KVM's own minor, because
+ * QEMU opens /dev/kvm by a fixed path (docs/qemu.md). khv never loads beside
+ * kvm.ko (khv_vmx_init() refuses) and keeps kvm_intel from loading while it
+ * is in, so the minor is normally free; if anything else holds it,
+ * misc_register() fails with EBUSY and so does the load, with one line why.
+ */
+static struct miscdevice khv_kvm_dev = {
+	.minor	= KVM_MINOR,
+	.name	= "kvm",
+	.fops	= &khv_dev_fops,
+};
+
+static int khv_register_kvm_alias(void)
+{
+	int r;
+
+	if (!kvm_alias)
+		return 0;
+	khv_kvm_dev.mode = mode;
+	r = misc_register(&khv_kvm_dev);
+	if (r)
+		pr_err("kvm_alias=1: cannot register /dev/kvm (misc minor %d)%s: %d\n",
+		       KVM_MINOR, r == -EBUSY ? " held by another driver" : "",
+		       r);
+	return r;
+}
+
+static void khv_unregister_kvm_alias(void)
+{
+	if (kvm_alias)
+		misc_deregister(&khv_kvm_dev);
+}
+
 static int __init khv_init(void)
 {
 	int r;
@@ -118,8 +156,13 @@ static int __init khv_init(void)
 		pr_err("cannot register /dev/khv: %d\n", r);
 		goto out_sysfs;
 	}
+	r = khv_register_kvm_alias();
+	if (r)
+		goto out_dev;
 	return 0;
 
+out_dev:
+	misc_deregister(&khv_dev);
 out_sysfs:
 	khv_sysfs_exit();
 out_vmx:
@@ -129,6 +172,7 @@ out_vmx:
 
 static void __exit khv_exit(void)
 {
+	khv_unregister_kvm_alias();
 	misc_deregister(&khv_dev);
 	khv_sysfs_exit();
 	khv_vmx_exit();
