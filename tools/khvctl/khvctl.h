@@ -48,6 +48,7 @@ extern int khvctl_vm;
 /* Commands: argv[0] is the command name. */
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_boot(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 
 /* util.c */
@@ -292,6 +293,39 @@ int disk_init(const struct disk_spec *spec);
 void disk_exit(void);
 void nic_init(struct link link);
 void nic_exit(void);
+
+/* Linux guests ("khvctl boot", docs/linux-guest.md). */
+struct bzimage {
+	const struct image *img;	/* the whole bzImage file */
+	uint16_t version;		/* boot protocol, 0x020f = 2.15 */
+	uint64_t setup_size;		/* real-mode part, (setup_sects + 1) * 512 */
+	uint64_t load;			/* where the protected-mode part goes */
+	uint64_t init_size;		/* memory it needs from there */
+	uint32_t initrd_max;		/* highest address the initrd may use */
+	uint32_t cmdline_max;		/* longest command line, without NUL */
+	uint64_t initrd_addr;		/* chosen by bzimage_layout() */
+};
+
+/* bzimage.c: the x86 boot protocol (Documentation/arch/x86/boot.rst). */
+int bzimage_parse(struct bzimage *bz, const struct image *img);
+int bzimage_layout(struct bzimage *bz, uint64_t mem_size,
+		   const struct image *initrd, const char *cmdline);
+int bzimage_load(struct vm *vm, const struct bzimage *bz,
+		 const struct image *initrd, const char *cmdline);
+int bzimage_vcpu(struct vcpu *vcpu);
+int bzimage_cpuid(struct vm *vm, uint32_t tsc_khz, bool tsc_deadline);
+
+/* mptable.c: Intel MP tables for the vCPUs and the IOAPIC. */
+int mptable_write(struct vm *vm, int nr_cpus);
+
+/* reset.c: ports 0xcf9 and 0x64: a guest reset ends the run. */
+void reset_init(void);
+
+/* rtc.c: a CMOS clock at ports 0x70/0x71 with the host's time. */
+void rtc_init(void);
+
+/* serial.c: raise COM1's IRQ 4 through the in-kernel irqchip. */
+void serial_use_irqchip(int vm_fd);
 
 /* term.c */
 void term_init(void);

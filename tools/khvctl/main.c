@@ -23,6 +23,7 @@ struct command {
 static const struct command commands[] = {
 	{ "info",  cmd_info,  "show the device's API version, capabilities and khv state" },
 	{ "run",   cmd_run,   "run a guest image until it halts or exits" },
+	{ "boot",  cmd_boot,  "boot a Linux bzImage (initrd, command line, SMP)" },
 	{ "stats", cmd_stats, "show khv's per-vCPU statistics (needs khv's stats ioctls)" },
 };
 

@@ -4,10 +4,13 @@
  * wired to stdout (transmit) and stdin (receive).
  *
  * Transmission is instant, so THR is always empty (LSR.THRE and LSR.TEMT
- * stay set). khvctl has no interrupt controller: IER and IIR keep their
+ * stay set). Without an interrupt controller IER and IIR keep their
  * register semantics, so drivers that read IIR see consistent values, but
- * no interrupt is ever delivered. MCR loopback works, which is how the
- * Linux 8250 driver probes a port.
+ * no interrupt is delivered. With the in-kernel irqchip ("khvctl boot")
+ * the UART's interrupt output, gated by MCR.OUT2 as on a PC, drives ISA
+ * IRQ 4 through KVM_IRQ_LINE; it is recomputed after every register access
+ * (so receive interrupts come only when the guest looks at the UART). MCR
+ * loopback works, which is how the Linux 8250 driver probes a port.
  *
  * When several VMs share stdout (run --vms), output goes out a line at a
  * time as "vmN: LINE", each line in one write() so that the VMs' lines
@@ -17,11 +20,13 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "khvctl.h"
 
 #define COM1_BASE	0x3f8
+#define COM1_IRQ	4
 
 enum {
 	REG_RBR_THR	= 0,	/* DLAB=1: divisor latch, low byte */
@@ -70,9 +75,12 @@ static struct {
 	bool out_broken;	/* stdout failed once: stop trying */
 	char line[LINE_SIZE];	/* the current line, with several VMs */
 	unsigned int line_len;
+	int irq_fd;		/* VM fd for KVM_IRQ_LINE, or -1 */
+	bool irq_level;
 } com1 = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.dll = 12,		/* 9600 baud, as after a BIOS */
+	.irq_fd = -1,
 };
 
 static void rx_push(uint8_t c)
@@ -239,6 +247,27 @@ static void reg_write(unsigned int reg, uint8_t v)
 	}
 }
 
+/* IRQ 4 follows the pending interrupts IER enables, when OUT2 passes it. */
+static void update_irq(void)
+{
+	struct kvm_irq_level line = { .irq = COM1_IRQ };
+	bool level = (com1.mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2 &&
+		     ((com1.ier & IER_RDI && com1.rx_len) ||
+		      (com1.ier & IER_THRI && com1.thri_pending));
+
+	if (com1.irq_fd < 0 || level == com1.irq_level)
+		return;
+	com1.irq_level = level;
+	line.level = level;
+	if (ioctl(com1.irq_fd, KVM_IRQ_LINE, &line) < 0)
+		khv_warn("serial: KVM_IRQ_LINE: %s", strerror(errno));
+}
+
+void serial_use_irqchip(int vm_fd)
+{
+	com1.irq_fd = vm_fd;
+}
+
 /* Wider accesses reach consecutive byte registers, as on an 8-bit bus. */
 static int serial_in(struct vcpu *vcpu, uint16_t off, void *data, int size)
 {
@@ -248,6 +277,7 @@ static int serial_in(struct vcpu *vcpu, uint16_t off, void *data, int size)
 	pthread_mutex_lock(&com1.lock);
 	for (i = 0; i < size; i++)
 		p[i] = off + i < 8 ? reg_read(off + i) : 0xff;
+	update_irq();
 	pthread_mutex_unlock(&com1.lock);
 	return VCPU_CONTINUE;
 }
@@ -261,6 +291,7 @@ static int serial_out(struct vcpu *vcpu, uint16_t off, const void *data,
 	pthread_mutex_lock(&com1.lock);
 	for (i = 0; i < size && off + i < 8; i++)
 		reg_write(off + i, p[i]);
+	update_irq();
 	pthread_mutex_unlock(&com1.lock);
 	return VCPU_CONTINUE;
 }

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khvctl boot: run a Linux bzImage with an optional initrd and command
+ * line on N vCPUs, with the in-kernel irqchip, MP tables, COM1 on
+ * stdin/stdout and a reset that ends the run (docs/linux-guest.md).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "khvctl.h"
+
+#define DEFAULT_MEM_MIB		128
+#define MAX_CPUS		64
+#define MAX_TSC_KHZ		100000000ULL	/* 100 GHz */
+
+struct boot_opts {
+	const char *kernel;
+	const char *initrd;
+	const char *append;
+	int cpus;
+	uint64_t mem_mib;
+	unsigned int timeout;
+	uint32_t tsc_khz;
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: khvctl boot --kernel BZIMAGE [OPTIONS]\n"
+"\n"
+"Boot a Linux kernel by the x86 boot protocol at its 64-bit entry point,\n"
+"with the device's in-kernel interrupt controller (KVM_CREATE_IRQCHIP),\n"
+"MP tables for the vCPUs and the guest's COM1 (ttyS0, IRQ 4) on khvctl's\n"
+"stdin and stdout. There is no BIOS, ACPI, PIT, HPET or PCI: boot the\n"
+"kernel with acpi=off (see docs/linux-guest.md).\n"
+"\n"
+"Options:\n"
+"  -K, --kernel FILE   the bzImage (boot protocol 2.12 or later, 64-bit)\n"
+"  -i, --initrd FILE   an initramfs, placed at the top of memory\n"
+"  -a, --append LINE   the kernel command line, e.g.\n"
+"                      \"console=ttyS0 acpi=off\"\n"
+"  -c, --cpus N        vCPUs, 1 to %d (default 1); vCPU 0 boots, the kernel\n"
+"                      starts the others with INIT and SIPI\n"
+"  -m, --mem MIB       guest memory in MiB, up to %llu (default %d)\n"
+"  -t, --timeout SEC   end the run after SEC seconds (status 10)\n"
+"  -T, --tsc-khz KHZ   the TSC frequency the guest is told in CPUID leaves\n"
+"                      0x15/0x16 (default: KVM_GET_TSC_KHZ, else the host's\n"
+"                      \"cpu MHz\" in /proc/cpuinfo)\n"
+"  -d, --dev PATH      the device (default $KHVCTL_DEV, else %s)\n"
+"  -v, --verbose       print the layout and, at the end, each vCPU's exits\n"
+"  -h, --help          show this text\n"
+"\n"
+"Ports: 0x3f8 COM1, 0x70-0x71 CMOS clock (the host's time), 0xf4 debug\n"
+"exit, 0x64 and 0xcf9 reset; the interrupt controllers are in the kernel;\n"
+"other ports read as all ones.\n"
+"\n"
+"Exit status:\n"
+"  0   the guest reset itself (reboot through port 0x64 or 0xcf9)\n"
+"  odd the guest wrote V to port 0xf4: (V << 1) | 1\n"
+"  2   usage error; 4 error (device, ioctl, image); 6 triple fault;\n"
+"  8   an exit khvctl does not handle; 10 --timeout; 12 SIGINT/SIGTERM;\n"
+"  14  the device has no in-kernel irqchip or CPUID support\n",
+	MAX_CPUS, (unsigned long long)(VM_MAX_MEM >> 20), DEFAULT_MEM_MIB,
+	KHVCTL_DEFAULT_DEV);
+}
+
+static int parse_opts(int argc, char **argv, struct boot_opts *o)
+{
+	static const struct option opts[] = {
+		{ "kernel",  required_argument, NULL, 'K' },
+		{ "initrd",  required_argument, NULL, 'i' },
+		{ "append",  required_argument, NULL, 'a' },
+		{ "cpus",    required_argument, NULL, 'c' },
+		{ "mem",     required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "tsc-khz", required_argument, NULL, 'T' },
+		{ "dev",     required_argument, NULL, 'd' },
+		{ "verbose", no_argument,       NULL, 'v' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	uint64_t v;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "K:i:a:c:m:t:T:d:vh", opts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'K':
+			o->kernel = optarg;
+			break;
+		case 'i':
+			o->initrd = optarg;
+			break;
+		case 'a':
+			o->append = optarg;
+			break;
+		case 'c':
+			if (parse_u64(optarg, &v) < 0 || !v || v > MAX_CPUS)
+				return usage_error("boot", "--cpus: '%s' is not 1 to %d",
+						   optarg, MAX_CPUS);
+			o->cpus = v;
+			break;
+		case 'm':
+			if (parse_u64(optarg, &v) < 0 || !v || v > VM_MAX_MEM >> 20)
+				return usage_error("boot", "--mem: '%s' is not 1 to %llu (MiB)",
+						   optarg,
+						   (unsigned long long)(VM_MAX_MEM >> 20));
+			o->mem_mib = v;
+			break;
+		case 't':
+			if (parse_u64(optarg, &v) < 0 || !v || v > 86400)
+				return usage_error("boot", "--timeout: '%s' is not 1 to 86400 (seconds)",
+						   optarg);
+			o->timeout = v;
+			break;
+		case 'T':
+			if (parse_u64(optarg, &v) < 0 || !v || v > MAX_TSC_KHZ)
+				return usage_error("boot", "--tsc-khz: '%s' is not 1 to %llu",
+						   optarg, MAX_TSC_KHZ);
+			o->tsc_khz = v;
+			break;
+		case 'd':
+			khvctl_dev = optarg;
+			break;
+		case 'v':
+			khvctl_verbose++;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return KHVCTL_OK;
+		default:
+			return usage_hint("boot");
+		}
+	}
+	if (optind != argc)
+		return usage_error("boot", "unexpected argument '%s'", argv[optind]);
+	if (!o->kernel)
+		return usage_error("boot", "missing --kernel BZIMAGE");
+	return -1;
+}
+
+/* The host's "cpu MHz" of its first CPU, in kHz; 0 if unknown. */
+static uint32_t cpuinfo_khz(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+	double mhz = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "cpu MHz : %lf", &mhz) == 1)
+			break;
+	fclose(f);
+	return mhz > 0 && mhz * 1000 < MAX_TSC_KHZ ? (uint32_t)(mhz * 1000 + 0.5) : 0;
+}
+
+/* The guest's TSC runs at the host's rate (no TSC scaling is asked for). */
+static uint32_t guest_tsc_khz(struct vm *vm, struct vcpu *v0)
+{
+	long khz;
+
+	if (ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ) > 0) {
+		khz = ioctl(v0->fd, KVM_GET_TSC_KHZ, 0);
+		if (khz > 0)
+			return khz;
+	}
+	return cpuinfo_khz();
+}
+
+static int check_device(struct vm *vm)
+{
+	if (ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0) {
+		khv_err("%s: no in-kernel irqchip (KVM_CAP_IRQCHIP): a Linux guest needs its APIC",
+			khvctl_dev);
+		return KHVCTL_UNSUPPORTED;
+	}
+	if (!vm->cpuid) {
+		khv_err("%s: no KVM_GET_SUPPORTED_CPUID (KVM_CAP_EXT_CPUID)",
+			khvctl_dev);
+		return KHVCTL_UNSUPPORTED;
+	}
+	return 0;
+}
+
+static int setup_vm(struct vm *vm, struct boot_opts *o, struct bzimage *bz,
+		    struct image *initrd)
+{
+	bool deadline;
+	int i, r;
+
+	r = check_device(vm);
+	if (r)
+		return r;
+	if (SYS_IOCTL(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return KHVCTL_ERROR;
+	if (bzimage_load(vm, bz, o->initrd ? initrd : NULL, o->append) < 0)
+		return KHVCTL_ERROR;
+
+	/* vCPU 0 first: the TSC rate may come from its fd. */
+	if (vcpu_create(vm, &vm->vcpus[0], 0) < 0)
+		return KHVCTL_ERROR;
+	if (!o->tsc_khz)
+		o->tsc_khz = guest_tsc_khz(vm, &vm->vcpus[0]);
+	if (!o->tsc_khz)
+		khv_warn("TSC frequency unknown (give --tsc-khz): the guest will look for a PIT");
+	deadline = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION,
+			 KVM_CAP_TSC_DEADLINE_TIMER) > 0;
+	if (bzimage_cpuid(vm, o->tsc_khz, deadline) < 0) {
+		khv_err("out of memory");
+		return KHVCTL_ERROR;
+	}
+	if (mptable_write(vm, o->cpus) < 0) {
+		khv_err("no room for the MP table of %d vCPUs", o->cpus);
+		return KHVCTL_ERROR;
+	}
+	for (i = 0; i < o->cpus; i++) {
+		if (i && vcpu_create(vm, &vm->vcpus[i], i) < 0)
+			return KHVCTL_ERROR;
+		if (vcpu_set_cpuid(&vm->vcpus[i]) < 0)
+			return KHVCTL_ERROR;
+	}
+	if (bzimage_vcpu(&vm->vcpus[0]) < 0)
+		return KHVCTL_ERROR;
+	if (khvctl_verbose)
+		khv_err("%s: %s (protocol %u.%02u) at %#llx-%#llx, initrd %#llx (%zu bytes), %llu MiB, %d vCPU%s, TSC %u kHz%s",
+			khvctl_dev, o->kernel, bz->version >> 8,
+			bz->version & 0xff, (unsigned long long)bz->load,
+			(unsigned long long)(bz->load + bz->init_size),
+			(unsigned long long)bz->initrd_addr,
+			o->initrd ? initrd->size : 0,
+			(unsigned long long)o->mem_mib, o->cpus,
+			o->cpus > 1 ? "s" : "", o->tsc_khz,
+			deadline ? ", TSC deadline" : "");
+	return 0;
+}
+
+static int boot(struct boot_opts *o)
+{
+	struct image kernel, initrd = { 0 };
+	struct bzimage bz;
+	struct vm vm;
+	int i, status = KHVCTL_ERROR;
+
+	/* Everything that can be refused is, before the device is opened. */
+	if (image_read(&kernel, o->kernel) < 0)
+		return KHVCTL_ERROR;
+	if (bzimage_parse(&bz, &kernel) < 0 ||
+	    (o->initrd && image_read(&initrd, o->initrd) < 0) ||
+	    bzimage_layout(&bz, o->mem_mib << 20, o->initrd ? &initrd : NULL,
+			   o->append) < 0)
+		goto out_images;
+
+	if (vm_create(&vm, o->mem_mib << 20, o->cpus) < 0)
+		goto out;
+	status = setup_vm(&vm, o, &bz, &initrd);
+	if (status)
+		goto out;
+
+	serial_use_irqchip(vm.fd);
+	serial_init();
+	debugexit_init();
+	reset_init();
+	rtc_init();
+	term_init();
+	signal(SIGPIPE, SIG_IGN);
+	status = run_vcpus(&vm, o->timeout);
+	term_restore();
+	serial_flush();
+	for (i = 0; khvctl_verbose && i < o->cpus; i++) {
+		vcpu_print_exits(&vm.vcpus[i]);
+		if (status == KHVCTL_TIMEOUT || status == KHVCTL_SIGNAL)
+			vcpu_dump(&vm.vcpus[i]);
+	}
+out:
+	vm_destroy(&vm);
+out_images:
+	free(kernel.data);
+	free(initrd.data);
+	return status;
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	struct boot_opts o = {
+		.append = "",
+		.cpus = 1,
+		.mem_mib = DEFAULT_MEM_MIB,
+	};
+	int r = parse_opts(argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	return boot(&o);
+}
