@@ -225,6 +225,7 @@ static int khv_exit_ept_violation(struct khv_vcpu *vcpu)
 
 	switch (r) {
 	case 0:
+		khv_stats_inc(&vcpu->stats.pf_fixed);
 		return 1;
 	case -ENOENT:
 		return khv_mmio_exit(vcpu, gpa, vcpu->exit_qual);
@@ -288,6 +289,7 @@ int khv_handle_exit(struct khv_vcpu *vcpu)
 	u32 reason = vcpu->exit_reason;
 	u16 basic = reason;
 
+	khv_stats_exit(&vcpu->stats, reason);
 	/* VMfail: the entry never started; the qualification holds the error. */
 	if (reason == KHV_EXIT_VMFAIL) {
 		run->exit_reason = KVM_EXIT_FAIL_ENTRY;

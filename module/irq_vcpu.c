@@ -373,6 +373,7 @@ int khv_irq_run_check(struct khv_vcpu *vcpu)
 	struct khv_lapic *apic;
 	unsigned long flags;
 	u8 vector = 0;
+	u64 mark;
 
 	if (!virq)
 		return 1;
@@ -422,8 +423,10 @@ int khv_irq_run_check(struct khv_vcpu *vcpu)
 			continue;
 		if (runnable)
 			return 1;
+		mark = local_clock();
 		wait_event_interruptible(virq->wq,
 					 khv_irq_should_wake(virq, if_on));
+		khv_stats_halt_wait(&vcpu->stats, mark);
 		woken = uninit;
 	}
 }

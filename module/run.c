@@ -173,7 +173,9 @@ static int khv_enter_guest(struct khv_vcpu *vcpu)
 		switch_fpu_return();
 
 	khv_prepare_entry(vcpu);
+	khv_stats_guest_enter(&vcpu->stats);
 	r = khv_vmx_vmenter(vcpu->gprs, vcpu->launched);
+	khv_stats_guest_exit(&vcpu->stats);
 	khv_after_exit(vcpu, r);
 
 	local_irq_enable();
@@ -209,6 +211,7 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 	if (r)
 		return r;
 	khv_sched_run_begin(vcpu);
+	khv_stats_run_begin(&vcpu->stats);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	run->flags = 0;
 	vcpu->cr8 = READ_ONCE(run->cr8);
@@ -257,5 +260,6 @@ out:
 	/* Before the put: a preemption there is still seen by sched.c. */
 	khv_sched_run_end(vcpu, r);
 	khv_vcpu_put(vcpu);
+	khv_stats_run_end(&vcpu->stats, run, r);
 	return r;
 }

@@ -17,6 +17,7 @@
 
 #include "mmio.h"
 #include "sched.h"
+#include "stats.h"
 
 struct file;
 struct khv_vm;
@@ -119,6 +120,9 @@ struct khv_vcpu {
 
 	/* In-kernel local APIC (irq_vcpu.c), NULL without an irqchip. */
 	struct khv_vcpu_irq *irq;
+
+	/* KVM_GET_STATS_FD counters (stats.h). */
+	struct khv_vcpu_stats stats;
 
 	/* Last exit. */
 	u32 exit_reason;

@@ -118,6 +118,7 @@ static void vm_flush_ept(struct khv_vm *vm)
 		req.type = VMX_EPT_EXTENT_CONTEXT;
 	else
 		req.type = VMX_EPT_EXTENT_GLOBAL;
+	khv_stats_inc(&vm->stats.remote_tlb_flush);
 	on_each_cpu_mask(khv_vmx_cpus(), vm_invept_on_cpu, &req, true);
 }
 

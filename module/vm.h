@@ -13,6 +13,7 @@
 #include "ept.h"
 #include "memslot.h"
 #include "sched.h"
+#include "stats.h"
 
 #define KHV_MAX_VCPUS		64	/* KVM_CAP_NR_VCPUS, KVM_CAP_MAX_VCPUS */
 #define KHV_MAX_VCPU_ID		1024	/* KVM_CAP_MAX_VCPU_ID */
@@ -42,6 +43,7 @@ struct khv_vm {
 	struct khv_sched_vm sched;	/* policy (sched.c) */
 	struct khv_irqchip *irqchip;	/* KVM_CREATE_IRQCHIP (irq.c), or NULL */
 	u32 bsp_vcpu_id;		/* KVM_SET_BOOT_CPU_ID */
+	struct khv_vm_stats stats;	/* KVM_GET_STATS_FD (stats.h) */
 	/*
 	 * KVM_SET_TSS_ADDR and KVM_SET_IDENTITY_MAP_ADDR: recorded, never
 	 * used. khv needs unrestricted guest, which runs real mode and
