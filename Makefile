@@ -8,6 +8,7 @@ KHV_CACHE ?= /var/cache/khv
 export KHV_CACHE
 
 TESTVM := $(CURDIR)/tools/testvm
+KVMST := $(CURDIR)/tools/kvm-selftests
 
 # DEBUG=1 selects the debug kernel config (KASAN, lockdep, kmemleak).
 KVARIANT := $(if $(filter 1 y yes,$(DEBUG)),--debug,)
@@ -52,8 +53,11 @@ selftests: src
 check: kernel
 	$(TESTVM)/check-builds.sh
 
-test: all
-	$(TESTVM)/run $(KVARIANT) --cpus $(CPUS) --add tools/guests/check.sh
+# The second --add: KVM's upstream selftests that pass on khv
+# (tools/kvm-selftests/expected-pass), one counted case each in the plan.
+test: all kvm-selftests-build
+	$(TESTVM)/run $(KVARIANT) --cpus $(CPUS) --add tools/guests/check.sh \
+		--add "$$($(KVMST)/build.sh --bundle $(KVMST)/expected-pass)"
 
 test-debug:
 	$(MAKE) test DEBUG=1
@@ -63,6 +67,15 @@ test-debug:
 bench: module src
 	$(MAKE) -C tools/bench
 	tools/bench/run.sh $(BENCH_ARGS)
+
+# KVM's upstream selftests (Linux 6.1) on kvm_intel and khv side by side in
+# one test-VM boot; writes docs/kvm-selftests.md. KVMST_ARGS: run.sh options.
+.PHONY: kvm-selftests kvm-selftests-build
+kvm-selftests-build: deps
+	$(KVMST)/build.sh
+
+kvm-selftests: module kvm-selftests-build
+	$(KVMST)/run.sh --report $(CURDIR)/docs/kvm-selftests.md $(KVMST_ARGS)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true

@@ -17,4 +17,10 @@ for t in /khv/selftests/*_test; do
 done
 # khvctl end to end: every guest program, disks, several VMs, the network.
 [ -e /khv/extra/check.sh ] && selftest /khv/extra/check.sh /dev/khv
+# KVM's upstream selftests that pass on khv (make test adds the bundle of
+# tools/kvm-selftests/expected-pass): one case each, kvm-selftests:khv:TEST.
+if [ -f /khv/extra/kvm-selftests/vm-lib.sh ]; then
+	. /khv/extra/kvm-selftests/vm-lib.sh
+	kvmst_khv_list
+fi
 selftest /khv/selftests/khv_load_test

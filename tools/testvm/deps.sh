@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install the Debian packages the test VM needs (Bochs, the 6.12 kernel
-# source, build tools, busybox, the ISO tools). Idempotent: when everything is
+# source, build tools, busybox, the ISO tools; the 6.1 source for KVM's
+# upstream selftests, tools/kvm-selftests). Idempotent: when everything is
 # present it only asks dpkg and returns. Runs non-interactively as root.
 set -euo pipefail
 
 PKGS=(
 	bochs bochsbios vgabios bochs-term
 	linux-source-6.12 linux-headers-amd64
+	linux-source-6.1 patch
 	build-essential bc flex bison libelf-dev libssl-dev
 	cpio busybox-static kmod xz-utils
 	isolinux syslinux-common xorriso
