@@ -77,6 +77,12 @@ kvm-selftests-build: deps
 kvm-selftests: module kvm-selftests-build
 	$(KVMST)/run.sh --report $(CURDIR)/docs/kvm-selftests.md $(KVMST_ARGS)
 
+# The Gantt charts of docs/scheduling.md and README.md, made in the test VM:
+# docs/img/sched-{fcfs,sjf,priority}.{svg,md} and the README's tables.
+.PHONY: sched-demo
+sched-demo: all
+	tools/khvctl/sched-demo-charts.sh --cpus $(CPUS)
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C tools clean

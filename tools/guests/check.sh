@@ -343,5 +343,68 @@ else
 	result pingpong-unix 0 "status $rc0 and $rc1, or lines missing"
 fi
 
+# ---- khv's scheduling: sched-demo (docs/scheduling.md), briefly. ----
+# sd NAME POLICY JOBS: every job's turnaround = waiting + processing +
+# other (1 % + 0.1 ms, as the selftests), the completion order is the
+# textbook one (not for DEFAULT), and the chart is whole with one bar per
+# dispatch.
+SD=/tmp/khvctl-sched-demo
+sd()
+{
+	name=$1 policy=$2 jobs=$3
+	rm -rf "$SD"
+	"$KHVCTL" --dev "$DEV" sched-demo --policy "$policy" --jobs "$jobs" \
+		--unit-ms 5 --out "$SD" </dev/null >"$OUT" 2>"$ERR"
+	rc=$?
+	if [ "$rc" = 14 ]; then
+		skip "$name" "no khv scheduling policies on $DEV"
+		return
+	elif [ "$rc" != 0 ]; then
+		result "$name" 0 "exit status $rc"
+		return
+	fi
+	want=$(echo "$jobs" | tr ',' '\n' | grep -c .)
+	why=$(awk -v want="$want" '
+		NF == 13 && $1 ~ /^[0-9]+$/ {
+			rows++
+			d = $9 - ($7 + $8 + $10)
+			if (d < 0) d = -d
+			if (d > $9 / 100 + 0.1)
+				print "job " $1 ": turnaround " $9 " is not " $7 " + " $8 " + " $10
+		}
+		END { if (rows != want) print rows " rows, expected " want }' "$OUT")
+	got=$(sed -n 's/^completion order: *//p' "$OUT")
+	tb=$(sed -n 's/^textbook order: *//p' "$OUT")
+	# DEFAULT: the host shares the CPU as it likes, no order to expect.
+	if [ -z "$why" ] && [ "$policy" != default ] &&
+	   { [ -z "$got" ] || [ "$got" != "$tb" ]; }; then
+		why="completion order '$got', textbook '$tb'"
+	fi
+	result "$name" "$([ -z "$why" ] && echo 1)" "$why"
+
+	svg=$SD/sched-$policy.svg
+	disp=$(awk 'NF == 13 && $1 ~ /^[0-9]+$/ { s += $11 } END { print s + 0 }' "$OUT")
+	bars=$(grep -c '<rect class="iv"' "$svg" 2>/dev/null)
+	why=
+	if [ "$(head -c 4 "$svg" 2>/dev/null)" != "<svg" ]; then
+		why="$svg does not start with <svg"
+	elif [ "$(tail -n 1 "$svg")" != "</svg>" ]; then
+		why="$svg does not end with </svg>"
+	elif [ "$(grep -c '^<g' "$svg")" != "$(grep -c '^</g>$' "$svg")" ]; then
+		why="unbalanced <g> in $svg"
+	elif [ "$(grep '<rect class="iv"' "$svg" | grep -vc '</rect>$')" != 0 ]; then
+		why="an interval <rect> not closed in $svg"
+	elif [ "$bars" != "$disp" ]; then
+		why="$bars bars in the chart, $disp dispatches in the table"
+	elif ! grep -q '^| vm0 ' "$SD/sched-$policy.md"; then
+		why="no table in $SD/sched-$policy.md"
+	fi
+	result "$name-svg" "$([ -z "$why" ] && echo 1)" "$why"
+}
+sd sched-demo-fcfs fcfs 3,1,2
+sd sched-demo-sjf sjf 4,1,2
+sd sched-demo-priority priority 2:1,2:3,1:5@0.5
+sd sched-demo-default default 2,2
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "khvctl.h"
+#include "sched_demo.h"
 
 const char *khvctl_dev = KHVCTL_DEFAULT_DEV;
 int khvctl_verbose;
@@ -25,6 +26,7 @@ static const struct command commands[] = {
 	{ "run",   cmd_run,   "run a guest image until it halts or exits" },
 	{ "boot",  cmd_boot,  "boot a Linux bzImage (initrd, command line, SMP)" },
 	{ "stats", cmd_stats, "show khv's per-vCPU statistics (needs khv's stats ioctls)" },
+	{ "sched-demo", cmd_sched_demo, "jobs on one CPU under a khv policy: times and Gantt chart" },
 };
 
 static void print_usage(FILE *f)
@@ -41,9 +43,9 @@ static void print_usage(FILE *f)
 "\n"
 "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
-"  help    show this text, or a command's usage\n"
+"  help       show this text, or a command's usage\n"
 "\n"
 "Options (also accepted after the command):\n"
 "  -d, --dev PATH   the device to open; default $KHVCTL_DEV, else %s\n"
