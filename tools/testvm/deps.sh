@@ -3,7 +3,7 @@
 #
 # Install the Debian packages the test VM needs (Bochs, the 6.12 kernel
 # source, build tools, busybox, the ISO tools; the 6.1 source for KVM's
-# upstream selftests, tools/kvm-selftests). Idempotent: when everything is
+# upstream selftests, tools/kvm-selftests; QEMU for tools/qemu). Idempotent: when everything is
 # present it only asks dpkg and returns. Runs non-interactively as root.
 set -euo pipefail
 
@@ -15,6 +15,7 @@ PKGS=(
 	cpio busybox-static kmod xz-utils
 	isolinux syslinux-common xorriso
 	file coreutils util-linux procps
+	qemu-system-x86
 )
 
 missing=()
