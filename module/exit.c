@@ -13,6 +13,7 @@
 #include <asm/processor-flags.h>
 #include <asm/vmx.h>
 
+#include "cpuid.h"
 #include "cr.h"
 #include "irq.h"
 #include "msr.h"
@@ -134,8 +135,7 @@ static int khv_exit_cpuid(struct khv_vcpu *vcpu)
 {
 	u32 eax = vcpu->gprs[KHV_RAX], ebx, ecx = vcpu->gprs[KHV_RCX], edx;
 
-	khv_cpuid(vcpu->id, &eax, &ebx, &ecx, &edx);
-	khv_irq_cpuid(vcpu, vcpu->gprs[KHV_RAX], &ecx);
+	khv_vcpu_cpuid(vcpu, &eax, &ebx, &ecx, &edx);
 	vcpu->gprs[KHV_RAX] = eax;
 	vcpu->gprs[KHV_RBX] = ebx;
 	vcpu->gprs[KHV_RCX] = ecx;

@@ -45,11 +45,11 @@ static struct khv_vcpu_irq *khv_virq(struct khv_lapic *apic)
 	return apic->owner;
 }
 
-/* The guest's TSC is the host's: khv leaves TSC_OFFSET at 0. */
+/* The guest's TSC: the host's plus the vCPU's TSC offset (msr.c). */
 static void khv_apic_now(struct khv_lapic *apic, u64 *ns, u64 *tsc)
 {
 	*ns = ktime_get_ns();
-	*tsc = rdtsc();
+	*tsc = khv_guest_tsc(khv_virq(apic)->vcpu);
 }
 
 /*

@@ -1,25 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RDMSR/WRMSR of the MSRs that are part of the guest state khv already
- * keeps (VMCS fields and the switched MSR_KERNEL_GS_BASE): what a guest needs
- * to change modes and set up its segments. Every MSR access exits (the MSR
- * bitmap is all ones); an MSR not listed here still ends KVM_RUN with
- * KVM_EXIT_INTERNAL_ERROR, so nothing is silently ignored.
+ * The guest's MSRs: RDMSR/WRMSR in the guest (every MSR access exits, the
+ * MSR bitmap is all ones) and KVM_GET/SET_MSRS from userspace go through the
+ * same khv_msr_get/set(), with KVM's rules (docs/vcpu.md lists the MSRs and
+ * what each accepts). An MSR khv does not know gives the guest #GP, as on
+ * KVM, and stops a KVM_GET/SET_MSRS at that entry. The system-fd ioctls list
+ * the MSRs (KVM_GET_MSR_INDEX_LIST: what a VMM saves and restores) and the
+ * feature MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST, read with KVM_GET_MSRS on the
+ * system fd).
  */
 #include <linux/kvm.h>
 #include <linux/preempt.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <asm/apicdef.h>
+#include <asm/kvm_para.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
 #include <asm/vmx.h>
 
+#include "cpuid.h"
 #include "cr.h"
 #include "ioctl.h"
 #include "irq.h"
 #include "msr.h"
 #include "vcpu.h"
+#include "vm.h"
+#include "vmcs.h"
 #include "vmx_insn.h"
+
+/* KVM_GET/SET_MSRS take fewer than this many entries (KVM's MAX_IO_MSRS). */
+#define KHV_MAX_IO_MSRS		256
+
+/* CPUID bits that make an MSR the guest's to use. */
+#define KHV_CPUID7_EBX_TSC_ADJUST	BIT(1)
+#define KHV_CPUIDX1_EDX_RDTSCP		BIT(27)
+#define KHV_CPUID7_ECX_RDPID		BIT(22)
+
+/* What KVM gives a new vCPU: a microcode revision of 1 (in bits 63:32). */
+#define KHV_UCODE_REV_RESET		(1ULL << 32)
 
 /* Canonical for 48-bit linear addresses (khv does not offer LA57). */
 static bool khv_canonical(u64 addr)
@@ -54,19 +74,22 @@ static bool khv_pat_valid(u64 pat)
 	return true;
 }
 
-/* EFER.LMA is read-only; LME cannot change while paging is on (9.8.5). */
+/*
+ * EFER.LMA is read-only (the CPU sets it when paging turns on with LME); LME
+ * cannot change while paging is on (SDM Vol. 3A, 9.8.5). Userspace writes
+ * keep LMA too, as on KVM (measured: writing 0x500 stores 0x100);
+ * KVM_SET_SREGS is the way to set it. Unlike KVM, khv also refuses
+ * userspace's LME changes under paging, a state no VM entry accepts.
+ */
 static int khv_set_efer(struct khv_vcpu *vcpu, u64 efer, bool host)
 {
 	u64 old = khv_read_efer(vcpu);
 
 	if (!khv_efer_valid(efer))
 		return 1;
-	if (!host) {
-		efer = (efer & ~EFER_LMA) | (old & EFER_LMA);
-		if (((efer ^ old) & EFER_LME) &&
-		    (khv_read_cr0(vcpu) & X86_CR0_PG))
-			return 1;
-	}
+	efer = (efer & ~EFER_LMA) | (old & EFER_LMA);
+	if (((efer ^ old) & EFER_LME) && (khv_read_cr0(vcpu) & X86_CR0_PG))
+		return 1;
 	khv_write_efer(vcpu, efer);
 	return 0;
 }
@@ -144,11 +167,161 @@ static unsigned long khv_msr_field(u32 index)
 	}
 }
 
-int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val)
+/* The TSC offset the VMCS applies to RDTSC, RDTSCP and RDMSR (SDM 25.3). */
+static void khv_write_tsc_offset(struct khv_vcpu *vcpu, u64 offset)
+{
+	WRITE_ONCE(vcpu->msrs.tsc_offset, offset);
+	khv_vmwrite(TSC_OFFSET, offset);
+}
+
+u64 khv_guest_tsc(struct khv_vcpu *vcpu)
+{
+	return rdtsc() + READ_ONCE(vcpu->msrs.tsc_offset);
+}
+
+/*
+ * IA32_TSC and IA32_TSC_ADJUST (SDM Vol. 3B, 17.17.3 "Time-Stamp Counter
+ * Adjustment"): a guest write of the TSC moves TSC_ADJUST by as much, a
+ * guest write of TSC_ADJUST moves the TSC by the difference. Userspace writes each alone, as KVM: the TSC sets the
+ * offset, TSC_ADJUST only itself. A userspace write of TSC 0 puts the vCPU
+ * back on the VM's time base (the TSC was 0 when the VM's first vCPU was
+ * created), so vCPUs that VMMs reset one after the other agree, as KVM's
+ * "write 0 synchronises" rule makes them.
+ */
+static void khv_set_tsc(struct khv_vcpu *vcpu, u64 val, bool host)
+{
+	u64 now = rdtsc();
+
+	if (host) {
+		khv_write_tsc_offset(vcpu, val ? val - now :
+					   vcpu->msrs.tsc_zero_offset);
+		return;
+	}
+	vcpu->msrs.tsc_adjust += val - (now + vcpu->msrs.tsc_offset);
+	khv_write_tsc_offset(vcpu, val - now);
+}
+
+static void khv_set_tsc_adjust(struct khv_vcpu *vcpu, u64 val, bool host)
+{
+	if (!host)
+		khv_write_tsc_offset(vcpu, vcpu->msrs.tsc_offset +
+					   (val - vcpu->msrs.tsc_adjust));
+	vcpu->msrs.tsc_adjust = val;
+}
+
+/* IA32_TSC_AUX exists where khv lets the guest run RDTSCP. */
+static bool khv_tsc_aux_ok(void)
+{
+	return khv_vmcs_config.proc2 & SECONDARY_EXEC_ENABLE_RDTSCP;
+}
+
+void khv_msr_load_guest_state(struct khv_vcpu *vcpu)
+{
+	struct khv_vcpu_msrs *m = &vcpu->msrs;
+
+	if (!m->tsc_aux_used || m->tsc_aux_loaded)
+		return;
+	m->host_tsc_aux = (u32)native_read_msr(MSR_TSC_AUX);
+	wrmsrl(MSR_TSC_AUX, m->tsc_aux);
+	m->tsc_aux_loaded = true;
+}
+
+void khv_msr_put_guest_state(struct khv_vcpu *vcpu)
+{
+	struct khv_vcpu_msrs *m = &vcpu->msrs;
+
+	if (!m->tsc_aux_loaded)
+		return;
+	wrmsrl(MSR_TSC_AUX, m->host_tsc_aux);
+	m->tsc_aux_loaded = false;
+}
+
+/* Bits 63:32 are reserved (SDM Vol. 4, IA32_TSC_AUX). */
+static int khv_set_tsc_aux(struct khv_vcpu *vcpu, u64 val)
+{
+	struct khv_vcpu_msrs *m = &vcpu->msrs;
+
+	if (val >> 32)
+		return 1;
+	m->tsc_aux = val;
+	m->tsc_aux_used = true;
+	preempt_disable();
+	if (vcpu->guest_state_loaded) {
+		if (m->tsc_aux_loaded)
+			wrmsrl(MSR_TSC_AUX, m->tsc_aux);
+		else
+			khv_msr_load_guest_state(vcpu);
+	}
+	preempt_enable();
+	return 0;
+}
+
+/*
+ * IA32_MISC_ENABLE is stored, its controls have no effect (fast strings are
+ * always on, MONITOR/MWAIT are not offered, limiting CPUID and disabling XD
+ * change nothing). As on KVM, the guest cannot change "BTS unavailable" and
+ * "PEBS unavailable" (#GP; khv offers neither) and its writes of
+ * "performance monitoring available" are ignored; userspace sets any value.
+ */
+#define KHV_MISC_ENABLE_RO	(MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | \
+				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+
+static int khv_set_misc_enable(struct khv_vcpu *vcpu, u64 val, bool host)
+{
+	u64 old = vcpu->msrs.misc_enable;
+
+	if (!host) {
+		if ((val ^ old) & KHV_MISC_ENABLE_RO)
+			return 1;
+		val = (val & ~MSR_IA32_MISC_ENABLE_EMON) |
+		      (old & MSR_IA32_MISC_ENABLE_EMON);
+	}
+	vcpu->msrs.misc_enable = val;
+	return 0;
+}
+
+void khv_msr_vcpu_create(struct khv_vcpu *vcpu)
+{
+	struct khv_vcpu_msrs *m = &vcpu->msrs;
+	struct khv_vm *vm = vcpu->vm;
+
+	/* One time base per VM: its TSC counts from the first vCPU's birth. */
+	lockdep_assert_held(&vm->lock);
+	m->tsc_zero_offset = vm->nr_vcpus ? vm->vcpus[0]->msrs.tsc_zero_offset :
+					    -rdtsc();
+	m->tsc_offset = m->tsc_zero_offset;
+	m->misc_enable = KHV_MISC_ENABLE_RO;
+	m->ucode_rev = KHV_UCODE_REV_RESET;
+}
+
+/* The MSRs guests may read and userspace may read and write, not more. */
+static bool khv_guest_may_use(struct khv_vcpu *vcpu, u32 index)
+{
+	switch (index) {
+	case MSR_IA32_TSC_ADJUST:
+		return khv_vcpu_cpuid_has(vcpu, 7, KHV_EBX,
+					  KHV_CPUID7_EBX_TSC_ADJUST);
+	case MSR_TSC_AUX:
+		return khv_vcpu_cpuid_has(vcpu, 0x80000001, KHV_EDX,
+					  KHV_CPUIDX1_EDX_RDTSCP) ||
+		       khv_vcpu_cpuid_has(vcpu, 7, KHV_ECX,
+					  KHV_CPUID7_ECX_RDPID);
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_SYSTEM_TIME:
+		/* KVM's paravirtual clock: khv's CPUID does not offer it. */
+		return false;
+	default:
+		return true;
+	}
+}
+
+int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val, bool host)
 {
 	unsigned long field = khv_msr_field(index);
-	int slot = khv_syscall_msr(index);
+	int slot = khv_syscall_msr(index), r;
 
+	if (!host && !khv_guest_may_use(vcpu, index))
+		return 1;
 	if (field) {
 		*val = khv_vmread(field);
 		return 0;
@@ -157,6 +330,8 @@ int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val)
 		*val = vcpu->syscall_msrs[slot];
 		return 0;
 	}
+	if (khv_mtrr_msr(index))
+		return khv_mtrr_get(&vcpu->msrs.mtrr, index, val);
 	switch (index) {
 	case MSR_EFER:
 		*val = khv_read_efer(vcpu);
@@ -167,22 +342,60 @@ int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val)
 	case MSR_IA32_APICBASE:
 		*val = vcpu->apic_base;
 		return 0;
-	default:
-		/* x2APIC and TSC deadline with an in-kernel APIC. */
-		return khv_irq_msr_get(vcpu, index, val);
+	case MSR_IA32_TSC:
+		*val = khv_guest_tsc(vcpu);
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*val = vcpu->msrs.tsc_adjust;
+		return 0;
+	case MSR_TSC_AUX:
+		if (!khv_tsc_aux_ok())
+			return 1;
+		*val = vcpu->msrs.tsc_aux;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*val = vcpu->msrs.misc_enable;
+		return 0;
+	case MSR_PLATFORM_INFO:
+		*val = vcpu->msrs.platform_info;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		*val = vcpu->msrs.ucode_rev;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_SYSTEM_TIME:
+		/* Userspace only (QEMU 7.2 reads them whatever CPUID says). */
+		*val = 0;
+		return 0;
 	}
+	/* x2APIC and TSC deadline with an in-kernel APIC. */
+	r = khv_irq_msr_get(vcpu, index, val);
+	if (r != -ENOENT)
+		return r;
+	/* Listed for VMMs; without an in-kernel APIC it reads 0, as KVM's. */
+	if (host && index == MSR_IA32_TSC_DEADLINE) {
+		*val = 0;
+		return 0;
+	}
+	return 1;
 }
 
 int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 {
 	unsigned long field = khv_msr_field(index);
-	/* The in-kernel APIC's own: APIC base, x2APIC, TSC deadline. */
-	int r = khv_irq_msr_set(vcpu, index, val, host);
+	int r;
 
+	if (!host && !khv_guest_may_use(vcpu, index))
+		return 1;
+	/* The in-kernel APIC's own: APIC base, x2APIC, TSC deadline. */
+	r = khv_irq_msr_set(vcpu, index, val, host);
 	if (r != -ENOENT)
 		return r;
 	if (khv_syscall_msr(index) >= 0)
 		return khv_set_syscall_msr(vcpu, khv_syscall_msr(index), val);
+	if (khv_mtrr_msr(index))
+		return khv_mtrr_set(&vcpu->msrs.mtrr, index, val,
+				    khv_vcpu_maxphyaddr(vcpu));
 	switch (index) {
 	case MSR_EFER:
 		return khv_set_efer(vcpu, val, host);
@@ -191,6 +404,38 @@ int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 			return 1;
 		vcpu->apic_base = val;
 		return 0;
+	case MSR_IA32_TSC:
+		khv_set_tsc(vcpu, val, host);
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		khv_set_tsc_adjust(vcpu, val, host);
+		return 0;
+	case MSR_TSC_AUX:
+		return khv_tsc_aux_ok() ? khv_set_tsc_aux(vcpu, val) : 1;
+	case MSR_IA32_MISC_ENABLE:
+		return khv_set_misc_enable(vcpu, val, host);
+	case MSR_PLATFORM_INFO:
+		/* Read-only to the guest; no CPUID faulting to announce. */
+		if (!host || (val & MSR_PLATFORM_INFO_CPUID_FAULT))
+			return 1;
+		vcpu->msrs.platform_info = val;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		/*
+		 * The guest writes 0, then runs CPUID to have the revision
+		 * loaded (SDM Vol. 3A, 9.11.7 "Microcode Update Facilities"):
+		 * nothing to do, and no #GP.
+		 */
+		if (host)
+			vcpu->msrs.ucode_rev = val;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_SYSTEM_TIME:
+		/* QEMU 7.2 writes 0 at reset whatever CPUID says. */
+		return val ? 1 : 0;
+	case MSR_IA32_TSC_DEADLINE:
+		/* Without an in-kernel APIC (else irq.c took it): ignored. */
+		return host ? 0 : 1;
 	case MSR_IA32_CR_PAT:
 		if (!khv_pat_valid(val))
 			return 1;
@@ -208,7 +453,7 @@ int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 			return 1;
 		break;
 	default:
-		return -ENOENT;
+		return 1;
 	}
 	if (index == MSR_KERNEL_GS_BASE)
 		khv_kernel_gs_base(vcpu, &val);
@@ -221,11 +466,11 @@ int khv_handle_rdmsr(struct khv_vcpu *vcpu)
 {
 	u32 index = vcpu->gprs[KHV_RCX];
 	u64 val;
-	int r = khv_msr_get(vcpu, index, &val);
 
-	if (r < 0)
-		return khv_internal_error(vcpu,
-					  KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
+	if (khv_msr_get(vcpu, index, &val, false)) {
+		khv_queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
 	vcpu->gprs[KHV_RAX] = (u32)val;
 	vcpu->gprs[KHV_RDX] = val >> 32;
 	khv_skip_instruction(vcpu);
@@ -236,32 +481,136 @@ int khv_handle_wrmsr(struct khv_vcpu *vcpu)
 {
 	u32 index = vcpu->gprs[KHV_RCX];
 	u64 val = (u32)vcpu->gprs[KHV_RAX] | ((u64)vcpu->gprs[KHV_RDX] << 32);
-	int r = khv_msr_set(vcpu, index, val, false);
 
-	if (r < 0)
-		return khv_internal_error(vcpu,
-					  KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
-	if (r)
+	if (khv_msr_set(vcpu, index, val, false))
 		khv_queue_exception(vcpu, GP_VECTOR, true, 0);
 	else
 		khv_skip_instruction(vcpu);
 	return 1;
 }
 
-/* KVM_GET_MSR_INDEX_LIST and friends: not implemented yet. */
-long khv_msr_dev_ioctl(unsigned int ioctl, void __user *argp)
+/*
+ * KVM_GET_MSR_INDEX_LIST: the MSRs a VMM should save and restore. QEMU
+ * switches on entries of this list (STAR, TSC_AUX, TSC_ADJUST, MISC_ENABLE,
+ * TSC_DEADLINE, UCODE_REV) and writes them at every vCPU reset. Like KVM's,
+ * it leaves out what KVM_GET/SET_SREGS carries (EFER, FS/GS base, APIC
+ * base) and the MTRRs (QEMU saves those when CPUID has MTRR).
+ */
+static const u32 khv_msr_index_list[] = {
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
+	MSR_IA32_TSC, MSR_IA32_CR_PAT, MSR_TSC_AUX, MSR_IA32_TSC_ADJUST,
+	MSR_IA32_MISC_ENABLE, MSR_PLATFORM_INFO, MSR_IA32_UCODE_REV,
+	MSR_IA32_TSC_DEADLINE,
+};
+
+/* Feature MSRs: read on the system fd, before any vCPU exists. */
+static const u32 khv_msr_feature_list[] = {
+	MSR_IA32_UCODE_REV,
+};
+
+static long khv_msr_list(struct kvm_msr_list __user *argp, bool features)
 {
-	return -EINVAL;
+	const u32 *list = features ? khv_msr_feature_list : khv_msr_index_list;
+	u32 n = features ? ARRAY_SIZE(khv_msr_feature_list) :
+			   ARRAY_SIZE(khv_msr_index_list);
+	u32 buf[ARRAY_SIZE(khv_msr_index_list)];
+	struct kvm_msr_list hdr;
+	u32 i, nr = 0;
+
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	for (i = 0; i < n; i++)
+		if (list[i] != MSR_TSC_AUX || khv_tsc_aux_ok())
+			buf[nr++] = list[i];
+	/* As KVM: the count is written back even when it does not fit. */
+	if (put_user(nr, &argp->nmsrs))
+		return -EFAULT;
+	if (hdr.nmsrs < nr)
+		return -E2BIG;
+	if (copy_to_user(argp->indices, buf, nr * sizeof(buf[0])))
+		return -EFAULT;
+	return 0;
 }
 
-/* KVM_GET/SET_MSRS: not implemented yet. */
+/* One feature MSR: what the host offers, whatever the vCPU is set to. */
+static int khv_msr_get_feature(u32 index, u64 *val)
+{
+	if (index != MSR_IA32_UCODE_REV)
+		return 1;
+	*val = (u64)boot_cpu_data.microcode << 32;
+	return 0;
+}
+
+/*
+ * KVM_GET_MSRS and KVM_SET_MSRS: entries in order until the first that fails;
+ * the number done is the result (QEMU asserts it is nmsrs). Fewer than 256
+ * entries (E2BIG otherwise); pad and the entries' reserved fields are not
+ * looked at, as KVM.
+ */
+static long khv_msr_io(struct khv_vcpu *vcpu, struct kvm_msrs __user *argp,
+		       bool set)
+{
+	struct kvm_msr_entry *e;
+	struct kvm_msrs hdr;
+	long r = 0, i;
+
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nmsrs >= KHV_MAX_IO_MSRS)
+		return -E2BIG;
+	e = memdup_user(argp->entries, hdr.nmsrs * sizeof(*e));
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	if (vcpu) {
+		r = khv_vcpu_load(vcpu);
+		if (r)
+			goto out;
+	}
+	for (i = 0; i < hdr.nmsrs; i++) {
+		if (!vcpu)
+			r = khv_msr_get_feature(e[i].index, &e[i].data);
+		else if (set)
+			r = khv_msr_set(vcpu, e[i].index, e[i].data, true);
+		else
+			r = khv_msr_get(vcpu, e[i].index, &e[i].data, true);
+		if (r)
+			break;
+	}
+	if (vcpu)
+		khv_vcpu_put(vcpu);
+	r = i;
+	if (!set && copy_to_user(argp->entries, e, hdr.nmsrs * sizeof(*e)))
+		r = -EFAULT;
+out:
+	kfree(e);
+	return r;
+}
+
+long khv_msr_dev_ioctl(unsigned int ioctl, void __user *argp)
+{
+	/* TSC_AUX is listed only if RDTSCP runs in guests. */
+	long r = khv_vmcs_config_init();
+
+	if (r)
+		return r;
+	switch (ioctl) {
+	case KVM_GET_MSR_INDEX_LIST:
+		return khv_msr_list(argp, false);
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+		return khv_msr_list(argp, true);
+	default:
+		return khv_msr_io(NULL, argp, false);
+	}
+}
+
 long khv_msr_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
 			void __user *argp)
 {
-	return -EINVAL;
+	return khv_msr_io(vcpu, argp, ioctl == KVM_SET_MSRS);
 }
 
 long khv_msr_check_extension(long cap)
 {
-	return 0;
+	return cap == KVM_CAP_GET_MSR_FEATURES;
 }

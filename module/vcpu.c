@@ -21,6 +21,7 @@
 #include <linux/uaccess.h>
 #include <asm/vmx.h>
 
+#include "cpuid.h"
 #include "ioctl.h"
 #include "irq.h"
 #include "vcpu.h"
@@ -198,6 +199,7 @@ struct khv_vcpu *khv_vcpu_from_file(struct file *file)
 static void khv_vcpu_free(struct khv_vcpu *vcpu)
 {
 	khv_irq_vcpu_destroy(vcpu);
+	khv_cpuid_vcpu_free(vcpu);
 	if (vcpu->vpid) {
 		unsigned long flags;
 
@@ -254,6 +256,7 @@ static int khv_vcpu_alloc(struct khv_vm *vm, u32 id, struct khv_vcpu **out)
 	vcpu->last_cpu = -1;
 	INIT_LIST_HEAD(&vcpu->loaded_node);
 	khv_sched_vcpu_init(vcpu);
+	khv_msr_vcpu_create(vcpu);
 
 	r = -ENOMEM;
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);

@@ -16,10 +16,12 @@
 #include <asm/fpu/types.h>
 
 #include "mmio.h"
+#include "msr.h"
 #include "sched.h"
 #include "stats.h"
 
 struct file;
+struct khv_cpuid_table;
 struct khv_vm;
 struct khv_vcpu;
 struct khv_vcpu_irq;
@@ -90,6 +92,7 @@ struct khv_vcpu {
 	u64 cr8;			/* TPR without an in-kernel APIC */
 	u64 apic_base;
 	u64 kernel_gs_base;		/* the guest's MSR_KERNEL_GS_BASE */
+	struct khv_vcpu_msrs msrs;	/* TSC, MTRRs... (msr.c) */
 	u64 syscall_msrs[KHV_NR_SYSCALL_MSRS];	/* the guest's */
 	bool syscall_msrs_used;		/* the guest wrote one: switch them */
 	bool syscall_msrs_loaded;	/* the guest's are in the hardware */
@@ -117,6 +120,9 @@ struct khv_vcpu {
 
 	/* Scheduling policy and accounting (sched.c). */
 	struct khv_sched_vcpu sched;
+
+	/* KVM_SET_CPUID2's table (cpuid.c), NULL: khv's default table. */
+	struct khv_cpuid_table *cpuid;
 
 	/* In-kernel local APIC (irq_vcpu.c), NULL without an irqchip. */
 	struct khv_vcpu_irq *irq;

@@ -177,6 +177,7 @@ static void __khv_vcpu_put(struct khv_vcpu *vcpu)
 			       vcpu->host.syscall_msrs[i]);
 		vcpu->syscall_msrs_loaded = false;
 	}
+	khv_msr_put_guest_state(vcpu);
 
 	/* SWAPGS in a 64-bit guest writes the real MSR; keep the guest's. */
 	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
@@ -223,6 +224,7 @@ void khv_vcpu_prepare_guest_switch(struct khv_vcpu *vcpu)
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
 	if (vcpu->syscall_msrs_used)
 		khv_vcpu_load_syscall_msrs(vcpu);
+	khv_msr_load_guest_state(vcpu);
 	vcpu->guest_state_loaded = true;
 }
 

@@ -101,6 +101,7 @@ static int khv_vmcs_controls(struct khv_vmcs_config *c)
 			      CPU_BASED_CR8_LOAD_EXITING |
 			      CPU_BASED_CR8_STORE_EXITING |
 			      CPU_BASED_MWAIT_EXITING | CPU_BASED_MONITOR_EXITING |
+			      CPU_BASED_USE_TSC_OFFSETTING |
 			      CPU_BASED_ACTIVATE_SECONDARY_CONTROLS,
 			      0, &c->proc);
 	if (r)
@@ -373,7 +374,8 @@ void khv_vmcs_setup(struct khv_vcpu *vcpu)
 	khv_vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
 	khv_vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	khv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, 0);
-	khv_vmwrite(TSC_OFFSET, 0);
+	/* The guest's TSC counts from the VM's creation (msr.c). */
+	khv_vmwrite(TSC_OFFSET, vcpu->msrs.tsc_offset);
 	khv_vmwrite(MSR_BITMAP, virt_to_phys(vcpu->msr_bitmap));
 	khv_vmwrite(EPT_POINTER, khv_vm_eptp(vcpu->vm));
 	if (c->proc2 & SECONDARY_EXEC_ENABLE_VPID)
