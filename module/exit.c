@@ -15,6 +15,7 @@
 
 #include "cpuid.h"
 #include "cr.h"
+#include "events.h"
 #include "irq.h"
 #include "msr.h"
 #include "vcpu.h"
@@ -252,8 +253,8 @@ static const khv_exit_handler khv_exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]		= khv_exit_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= khv_exit_resume,
 	[EXIT_REASON_TRIPLE_FAULT]		= khv_exit_triple_fault,
-	[EXIT_REASON_INTERRUPT_WINDOW]		= khv_irq_exit_window,
-	[EXIT_REASON_NMI_WINDOW]		= khv_irq_exit_window,
+	[EXIT_REASON_INTERRUPT_WINDOW]		= khv_events_exit_window,
+	[EXIT_REASON_NMI_WINDOW]		= khv_events_exit_window,
 	[EXIT_REASON_CPUID]			= khv_exit_cpuid,
 	[EXIT_REASON_HLT]			= khv_exit_hlt,
 	[EXIT_REASON_INVD]			= khv_exit_skip,

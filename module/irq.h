@@ -69,18 +69,19 @@ long khv_irq_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
 /*
  * The run loop. run_check, before each entry with preemption on: INIT and
  * SIPI, and sleeping while the vCPU is halted or waits for SIPI; returns 1
- * to enter, -EINTR (KVM_EXIT_INTR) on a signal. prepare_entry, interrupts
- * off and VMCS current, just before the pending event is written: picks the
- * interrupt or NMI to inject, or asks for a window exit. after_exit,
- * interrupts still off.
+ * to enter, -EINTR (KVM_EXIT_INTR) on a signal. prepare_entry, from
+ * inject.c (interrupts off, VMCS current, guest RFLAGS and interruptibility
+ * state given) for a vCPU with an irqchip: puts the interrupt or NMI to
+ * inject in vcpu->event, or returns the window exits it needs
+ * (CPU_BASED_*_WINDOW_EXITING). after_exit, interrupts still off.
  */
 int khv_irq_run_check(struct khv_vcpu *vcpu);
-void khv_irq_prepare_entry(struct khv_vcpu *vcpu);
+u32 khv_irq_prepare_entry(struct khv_vcpu *vcpu, unsigned long rflags,
+			  u32 blocking);
 void khv_irq_after_exit(struct khv_vcpu *vcpu);
 
-/* Exit handlers: HLT (RIP already past it), interrupt and NMI windows. */
+/* Exit handler of HLT (RIP already past it). */
 int khv_irq_halt(struct khv_vcpu *vcpu);
-int khv_irq_exit_window(struct khv_vcpu *vcpu);
 
 /*
  * Devices in the kernel. mmio: the vCPU's xAPIC page and the IOAPIC, @data

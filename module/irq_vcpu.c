@@ -222,15 +222,14 @@ static void khv_irq_vmcs_setup(struct khv_vcpu *vcpu)
 	vcpu->irq->vmcs_ready = true;
 }
 
-void khv_irq_prepare_entry(struct khv_vcpu *vcpu)
+u32 khv_irq_prepare_entry(struct khv_vcpu *vcpu, unsigned long rflags,
+			  u32 blocking)
 {
 	struct khv_vcpu_irq *virq = vcpu->irq;
 	struct khv_event *ev = &vcpu->event;
-	u32 blocking, ctl, want = 0, win;
-	unsigned long rflags, flags;
+	unsigned long flags;
+	u32 want = 0;
 
-	if (!virq)
-		return;
 	if (!virq->vmcs_ready)
 		khv_irq_vmcs_setup(vcpu);
 	WRITE_ONCE(virq->guest_cpu, smp_processor_id());
@@ -242,8 +241,6 @@ void khv_irq_prepare_entry(struct khv_vcpu *vcpu)
 	 */
 	smp_store_mb(virq->in_guest, true);
 
-	rflags = khv_vmread(GUEST_RFLAGS);
-	blocking = khv_vmread(GUEST_INTERRUPTIBILITY_INFO);
 	flags = khv_irqchip_lock(virq->chip);
 	khv_irq_sync_base(vcpu);
 	if (virq->apic.nmi_pending && khv_irq_vnmi()) {
@@ -272,25 +269,13 @@ void khv_irq_prepare_entry(struct khv_vcpu *vcpu)
 			want |= CPU_BASED_INTR_WINDOW_EXITING;
 	}
 	khv_irqchip_unlock(virq->chip, flags);
-
-	/* Window exits (SDM 25.2): as soon as the guest can take the event. */
-	win = CPU_BASED_INTR_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING;
-	want &= khv_vmx_caps.proc.may_be_1;
-	ctl = khv_vmread(CPU_BASED_VM_EXEC_CONTROL);
-	if ((ctl & win) != want)
-		khv_vmwrite(CPU_BASED_VM_EXEC_CONTROL, (ctl & ~win) | want);
+	return want;
 }
 
 void khv_irq_after_exit(struct khv_vcpu *vcpu)
 {
 	if (vcpu->irq)
 		WRITE_ONCE(vcpu->irq->in_guest, false);
-}
-
-/* The window is open: the next entry injects. */
-int khv_irq_exit_window(struct khv_vcpu *vcpu)
-{
-	return 1;
 }
 
 /* HLT: the vCPU sleeps in khv_irq_run_check() until it has an event. */
@@ -352,6 +337,7 @@ static void khv_irq_do_init(struct khv_vcpu *vcpu)
 	preempt_enable();
 	vcpu->apic_base = base;
 	vcpu->event.pending = false;
+	vcpu->uev.irq_pending = false;
 	vcpu->pio.pending = false;
 	vcpu->mmio.pending = false;
 	vcpu->tlb_flush = true;

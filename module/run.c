@@ -25,6 +25,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "events.h"
 #include "irq.h"
 #include "vcpu.h"
 #include "vmcs.h"
@@ -95,7 +96,7 @@ static void khv_prepare_entry(struct khv_vcpu *vcpu)
 			khv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid, 0);
 		vcpu->tlb_flush = false;
 	}
-	khv_irq_prepare_entry(vcpu);
+	khv_events_prepare_entry(vcpu);
 	if (ev->pending) {
 		khv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, ev->info);
 		khv_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, ev->error_code);
@@ -183,21 +184,6 @@ static int khv_enter_guest(struct khv_vcpu *vcpu)
 	return r == 2 ? -EIO : 1;
 }
 
-/* Status fields KVM refreshes on every return from KVM_RUN. */
-static void khv_sync_run(struct khv_vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-	unsigned long rflags = khv_vmread(GUEST_RFLAGS);
-	u32 blocking = khv_vmread(GUEST_INTERRUPTIBILITY_INFO);
-
-	run->if_flag = !!(rflags & X86_EFLAGS_IF);
-	run->cr8 = vcpu->cr8;
-	run->apic_base = vcpu->apic_base;
-	run->ready_for_interrupt_injection =
-		(rflags & X86_EFLAGS_IF) && !vcpu->event.pending &&
-		!(blocking & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
-}
-
 long khv_vcpu_run(struct khv_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -210,10 +196,14 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 	r = khv_vcpu_load(vcpu);
 	if (r)
 		return r;
+	khv_events_sigmask_begin(vcpu);
 	khv_sched_run_begin(vcpu);
 	khv_stats_run_begin(&vcpu->stats);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	run->flags = 0;
+	r = khv_sync_regs_in(vcpu);
+	if (r)
+		goto out;
 	vcpu->cr8 = READ_ONCE(run->cr8);
 
 	/* Finish the I/O userspace just served, even with immediate_exit. */
@@ -255,11 +245,13 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 			break;
 	}
 out:
-	khv_sync_run(vcpu);
+	khv_sync_regs_out(vcpu);
+	khv_events_sync_run(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
 	/* Before the put: a preemption there is still seen by sched.c. */
 	khv_sched_run_end(vcpu, r);
 	khv_vcpu_put(vcpu);
 	khv_stats_run_end(&vcpu->stats, run, r);
+	khv_events_sigmask_end(vcpu);
 	return r;
 }

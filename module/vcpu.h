@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
+#include <linux/signal_types.h>
 #include <linux/types.h>
 #include <asm/desc_defs.h>
 #include <asm/fpu/api.h>
@@ -45,6 +46,22 @@ struct khv_event {
 	u32 info;			/* VM-entry interruption information */
 	u32 error_code;
 	u32 insn_len;			/* soft interrupts and exceptions only */
+};
+
+/*
+ * What userspace hands a vCPU (events.c, inject.c): an external interrupt
+ * (KVM_INTERRUPT, VCPU_EVENTS' interrupt.injected) and an NMI (KVM_NMI
+ * without an irqchip) that wait until the guest can take them, and the
+ * signal mask of KVM_SET_SIGNAL_MASK, in force while KVM_RUN runs.
+ */
+struct khv_user_events {
+	bool irq_pending;
+	bool irq_soft;			/* INT n, from VCPU_EVENTS only */
+	u8 irq_vector;
+	bool nmi_pending;		/* without an irqchip (else the APIC's) */
+	bool sigmask_active;
+	sigset_t sigmask;		/* blocked while in KVM_RUN */
+	sigset_t saved_sigmask;		/* the thread's own, put back after */
 };
 
 /* An I/O exit handed to userspace, completed by the next KVM_RUN. */
@@ -98,6 +115,7 @@ struct khv_vcpu {
 	bool syscall_msrs_loaded;	/* the guest's are in the hardware */
 	unsigned long dr[4], dr6, dr7;	/* emulated: MOV DR always exits */
 	struct khv_event event;
+	struct khv_user_events uev;
 	struct khv_pio pio;
 	struct khv_mmio mmio;		/* mmio.c */
 	struct fpu_guest fpu;
