@@ -406,5 +406,57 @@ sd sched-demo-sjf sjf 4,1,2
 sd sched-demo-priority priority 2:1,2:3,1:5@0.5
 sd sched-demo-default default 2,2
 
+# ---- khvctl boot: the Linux boot protocol (docs/linux-guest.md). ----
+# bootproto.bin is a stand-in bzImage that prints what it was handed and
+# resets; the real kernel runs in "make test-linux" (tools/guests/linux/).
+B=$G/bootproto.bin
+BT=/tmp/khvctl-boot
+boot_skip=
+rm -rf "$BT"
+mkdir -p "$BT"
+printf 'initrd first line\nsecond line\n' >"$BT/initrd"
+# A device without an in-kernel irqchip or KVM_GET_SUPPORTED_CPUID cannot
+# boot (status 14): the cases that run a guest are skipped then.
+"$KHVCTL" --dev "$DEV" boot --kernel "$B" --mem 32 </dev/null >"$OUT" 2>"$ERR"
+[ $? = 14 ] && boot_skip=$(head -n 1 "$ERR")
+# bexpect: expect, or skip when the device cannot boot.
+bexpect()
+{
+	if [ -n "$boot_skip" ]; then
+		skip "$1" "$boot_skip"
+	else
+		expect "$@"
+	fi
+}
+blines()
+{
+	if [ -n "$boot_skip" ]; then
+		skip "$1" "$boot_skip"
+	else
+		lines "$@"
+	fi
+}
+bexpect boot-proto 0 '^bootproto: done$' '' -- \
+	boot --kernel "$B" --initrd "$BT/initrd" --append "console=ttyS0 acpi=off" --mem 32
+blines boot-proto-lines 7 '^bootproto: (entry cs 0x10 ds 0x18 ss 0x18, interrupts off|protocol 2\.15, loader 0xff|cmdline "console=ttyS0 acpi=off"|e820 RAM 32383 KiB|initrd 30 bytes: initrd first line|mp 1 cpus, ioapic id 1 at 0xfec00000|lapic version 0x14)$'
+blines boot-proto-e820 4 '^bootproto: e820 (0x0000000000000000-0x000000000009fc00 type 1|0x000000000009fc00-0x00000000000a0000 type 2|0x00000000000f0000-0x0000000000100000 type 2|0x0000000000100000-0x0000000002000000 type 1)$'
+bexpect boot-proto-2cpus 0 '^bootproto: mp 2 cpus, ioapic id 2 at 0xfec00000$' '' -- \
+	boot --kernel "$B" --cpus 2 --mem 32
+bexpect boot-proto-no-initrd 0 '^bootproto: done$' '' -- boot --kernel "$B" --mem 32
+blines boot-proto-no-initrd-lines 0 '^bootproto: initrd'
+expect boot-not-bzimage 4 '' 'not a Linux kernel image' -- \
+	boot --kernel "$G/hello64.bin"
+cp "$B" "$BT/old.bin"
+printf '\012' | dd of="$BT/old.bin" bs=1 seek=518 conv=notrunc 2>/dev/null
+expect boot-old-protocol 4 '' 'boot protocol 2\.10 is older than 2\.12' -- \
+	boot --kernel "$BT/old.bin"
+expect boot-too-big 4 '' 'needs memory up to 0x1100000.*use --mem 17 or more' -- \
+	boot --kernel "$B" --mem 16
+expect boot-cmdline-too-long 4 '' 'the command line has 256 bytes, the kernel takes 255' -- \
+	boot --kernel "$B" --append "$(printf '%256s' x)"
+expect boot-initrd-too-big 4 '' 'do not fit between the kernel' -- \
+	boot --kernel "$B" --mem 17 --initrd "$BT/initrd"
+expect boot-no-kernel 2 '' 'missing --kernel' -- boot --mem 32
+
 echo "1..$n"
 [ "$failed" = 0 ]
