@@ -83,7 +83,10 @@ expect()
 }
 
 expect info 0 '^api version: 12$' '' -- info
-expect stats-placeholder 14 '' 'not defined yet' -- stats
+expect stats-none 0 '' 'no process holds VM statistics files' -- stats
+expect stats-pid-none 4 '' 'holds no statistics files' -- stats --pid 1
+expect stats-bad-format 2 '' "stats: 'xml' is not table or json" -- \
+	run --stats=xml "$G/hello16.bin"
 expect usage-missing-image 2 '' 'missing IMAGE' -- run
 expect elf-needs-long-mode 4 '' 'needs --mode long' -- \
 	run --mode real "$G/hello64-elf.bin"
@@ -158,6 +161,122 @@ fi
 expect vms-hello 0 '' '' -- run --vms 3 --mode long "$G/hello64.bin"
 lines vms-hello-lines 3 '^vm[0-2]: Hello from long mode: vCPU 0 of 1$'
 expect vms-status 85 '' 'vm 0: exit status 85' -- run --vms 2 "$G/exit42.bin"
+
+# ---- Statistics (KVM_GET_STATS_FD): run --stats, khvctl stats. ----
+SD=/tmp/khvctl-stats
+rm -rf "$SD"
+mkdir -p "$SD"
+HV=kvm
+case "$DEV" in *khv) HV=khv ;; esac
+# jget FILE KEY: the first value of "KEY":N in FILE (a JSON line).
+jget()
+{
+	grep -o "\"$2\":[0-9]*" "$1" | head -n 1 | cut -d: -f2
+}
+# json_ok FILE LINES: LINES lines, each one object with balanced brackets.
+json_ok()
+{
+	[ "$(wc -l <"$1")" = "$2" ] || return 1
+	while read -r l; do
+		case "$l" in '{"pid":'*'}') ;; *) return 1 ;; esac
+		o=$(printf '%s' "$l" | tr -cd '{' | wc -c)
+		c=$(printf '%s' "$l" | tr -cd '}' | wc -c)
+		[ "$o" = "$c" ] || return 1
+		o=$(printf '%s' "$l" | tr -cd '[' | wc -c)
+		c=$(printf '%s' "$l" | tr -cd ']' | wc -c)
+		[ "$o" = "$c" ] || return 1
+	done <"$1"
+}
+# check_ok NAME CONDITION-STATUS WHY: one case from a test's status.
+check_ok()
+{
+	if [ "$2" = 0 ]; then
+		result "$1" 1
+	else
+		result "$1" 0 "$3"
+	fi
+}
+
+expect stats-json 0 '^torture: 13 checks passed$' '' -- \
+	run --mode long --stats=json --stats-file "$SD/t.json" "$G/torture.bin"
+cp "$SD/t.json" "$OUT"
+json_ok "$SD/t.json" 1
+check_ok stats-json-format $? "not one JSON object on one line"
+grep -q "\"hv\":\"$HV\"" "$SD/t.json" && grep -q '"vcpus":\[{"vcpu":0,' "$SD/t.json"
+check_ok stats-json-fields $? "no \"hv\":\"$HV\" or no vCPU 0"
+# jnum FILE KEY: jget, or -1 when KEY is not there.
+jnum()
+{
+	v=$(jget "$1" "$2")
+	echo "${v:--1}"
+}
+exits=$(jnum "$SD/t.json" exits)
+if [ "$HV" = khv ]; then
+	# 16 HLTs with IF=1 and the last one, each a KVM_EXIT_HLT; CPUIDs.
+	hlt=$(jnum "$SD/t.json" exits_hlt)
+	sum=$(grep -o '"exits_[a-z_]*":[0-9]*' "$SD/t.json" | cut -d: -f2 |
+	      awk '{ s += $1 } END { print s + 0 }')
+	[ "$hlt" -ge 17 ] && [ "$(jnum "$SD/t.json" user_hlt_exits)" = "$hlt" ] &&
+		[ "$(jnum "$SD/t.json" exits_cpuid)" -ge 2 ] &&
+		[ "$(jnum "$SD/t.json" exits_io)" -ge 1 ] &&
+		[ "$sum" = "$exits" ] && [ "$(jnum "$SD/t.json" guest_time_ns)" -ge 0 ] &&
+		[ "$(jnum "$SD/t.json" vcpus)" = 1 ] &&
+		[ "$(jnum "$SD/t.json" pages_4k)" -ge 1 ]
+	check_ok stats-json-counters $? "exits $exits (exits_* sum $sum), exits_hlt $hlt"
+else
+	[ "$exits" -ge 17 ] && [ "$(jnum "$SD/t.json" halt_exits)" -ge 17 ] &&
+		[ "$(jnum "$SD/t.json" io_exits)" -ge 1 ]
+	check_ok stats-json-counters $? "exits $exits, halt_exits or io_exits too small"
+fi
+
+# The table: a column per vCPU and the total; exits on every device.
+expect stats-table 0 '' '^  exits +[1-9][0-9]* +[1-9][0-9]* +[1-9][0-9]*$' -- \
+	run --mode long --cpus 2 --stats "$G/hello64.bin"
+lines stats-table-lines 2 '^Hello from long mode: vCPU [01] of 2$'
+grep -Eq "^statistics of $HV VM kvm-[0-9]+, pid [0-9]+:$" "$ERR" &&
+	grep -Eq '^  vCPU +0 +1 +total$' "$ERR"
+check_ok stats-table-head $? "no header or vCPU line"
+
+# --vms: every VM appends its own line to the one file.
+expect stats-vms 0 '' '' -- run --vms 2 --mode long --stats=json \
+	--stats-file "$SD/v.json" "$G/hello64.bin"
+json_ok "$SD/v.json" 2 && grep -q '"vm":0,' "$SD/v.json" &&
+	grep -q '"vm":1,' "$SD/v.json"
+check_ok stats-vms-lines $? "not two lines for vm 0 and vm 1"
+
+# SIGINT (Ctrl-C) ends the run with 12, and the statistics still print.
+"$KHVCTL" --dev "$DEV" run --timeout 60 --stats=json --stats-file "$SD/i.json" \
+	"$G/forever.bin" </dev/null >"$OUT" 2>"$ERR" &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+rc=$?
+[ "$rc" = 12 ] && json_ok "$SD/i.json" 1 && [ "$(jnum "$SD/i.json" exits)" -ge 1 ]
+check_ok stats-sigint $? "status $rc (expected 12), or no statistics"
+
+# khvctl stats reads the files of a running khvctl, by pid or by scan.
+"$KHVCTL" --dev "$DEV" run --timeout 60 --cpus 2 "$G/forever.bin" </dev/null \
+	>"$SD/f.out" 2>"$SD/f.err" &
+pid=$!
+sleep 2
+expect stats-pid 0 "^\\{\"pid\":$pid,\"hv\":\"$HV\",\"id\":\"kvm-[0-9]+\"" '' -- \
+	stats --pid $pid --json
+cp "$OUT" "$SD/p.json"
+json_ok "$SD/p.json" 1 && grep -q '{"vcpu":1,' "$SD/p.json" &&
+	[ "$(jnum "$SD/p.json" exits)" -ge 1 ]
+check_ok stats-pid-json $? "not one line with vCPUs 0 and 1 that ran"
+expect stats-scan 0 "^\\{\"pid\":$pid," '' -- stats --json
+expect stats-interval 0 '' '' -- stats --pid $pid --json --interval 1 --count 2
+cp "$OUT" "$SD/n.json"
+e1=$(sed -n 1p "$SD/n.json" | grep -o '"exits":[0-9]*' | head -n 1 | cut -d: -f2)
+e2=$(sed -n 2p "$SD/n.json" | grep -o '"exits":[0-9]*' | head -n 1 | cut -d: -f2)
+json_ok "$SD/n.json" 2 && [ -n "$e1" ] && [ "${e2:-0}" -ge "$e1" ]
+check_ok stats-interval-lines $? "two lines with exits not going down: '$e1' then '$e2'"
+expect stats-pid-table 0 "^statistics of $HV VM kvm-[0-9]+, pid $pid:$" '' -- \
+	stats --pid $pid
+kill -TERM $pid
+wait $pid
 
 # ---- The disk (docs/khvctl.md). Images live in $T. ----
 T=/tmp/khvctl-disk

@@ -4,6 +4,8 @@
  * and run it to completion with COM1 on stdin/stdout; optionally with a
  * disk and a NIC, and several VMs at once (vms.c).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,6 +67,13 @@ static void print_usage(FILE *f)
 "  -d, --dev PATH      the device (default $KHVCTL_DEV, else %s)\n"
 "  -v, --verbose       print the setup and, at the end, each vCPU's exits\n"
 "                      by reason; -vv also traces every port access\n"
+"  -S, --stats[=FMT]   when the run ends (also by --timeout or a signal),\n"
+"                      print the VM's and each vCPU's statistics\n"
+"                      (KVM_GET_STATS_FD) to stderr: FMT table (default)\n"
+"                      or json (one line per VM); 'khvctl stats' reads\n"
+"                      them while the run goes on\n"
+"      --stats-file F  print them to file F instead (created or emptied;\n"
+"                      with --vms every VM appends its own)\n"
 "  -h, --help          show this text\n"
 "\n"
 "Initial state:\n"
@@ -157,6 +166,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "net",     required_argument, NULL, 'n' },
 		{ "dev",     required_argument, NULL, 'd' },
 		{ "verbose", no_argument,       NULL, 'v' },
+		{ "stats",   optional_argument, NULL, 'S' },
+		{ "stats-file", required_argument, NULL, 'F' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -164,7 +175,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	size_t off;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "c:m:M:l:r:t:k:D:n:d:vh", opts,
+	while ((opt = getopt_long(argc, argv, "c:m:M:l:r:t:k:D:n:d:vS::h", opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -236,6 +247,18 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'v':
 			khvctl_verbose++;
+			break;
+		case 'S':
+			if (!optarg || !strcmp(optarg, "table"))
+				o->stats = RUN_STATS_TABLE;
+			else if (!strcmp(optarg, "json"))
+				o->stats = RUN_STATS_JSON;
+			else
+				return usage_error("run", "--stats: '%s' is not table or json",
+						   optarg);
+			break;
+		case 'F':
+			o->stats_file = optarg;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -334,6 +357,10 @@ int run_vm(struct run_opts *o, struct image *img, int index, struct link link)
 	for (i = 0; i < o->cpus; i++)
 		if (setup_vcpu(&vm, o, img->entry, i) < 0)
 			goto out;
+	status = stats_attach(&vm, o->stats);
+	if (status)
+		goto out;
+	status = KHVCTL_ERROR;
 	if (khvctl_verbose)
 		khv_err("%s: %s, %s mode, entry %#llx, image %#llx-%#llx, %llu MiB, %d vCPU%s",
 			khvctl_dev, o->image, o->mode == BOOT_LONG ? "long" : "real",
@@ -355,6 +382,8 @@ int run_vm(struct run_opts *o, struct image *img, int index, struct link link)
 	status = run_vcpus(&vm, o->timeout);
 	term_restore();
 	serial_flush();
+	if (o->stats)
+		stats_report(o->stats == RUN_STATS_JSON, o->stats_out);
 
 	for (i = 0; khvctl_verbose && i < o->cpus; i++) {
 		vcpu_print_exits(&vm.vcpus[i]);
@@ -366,6 +395,7 @@ out:
 	nic_exit();
 	link_close(&link);
 	vm_destroy(&vm);
+	stats_detach();
 	return status;
 }
 
@@ -394,6 +424,18 @@ static int run(struct run_opts *o)
 
 	if (image_read(&img, o->image) < 0)
 		return KHVCTL_ERROR;
+	/* Before --vms forks: every VM appends to the one open file. */
+	if (o->stats_file) {
+		o->stats_out = open(o->stats_file, O_WRONLY | O_CREAT | O_TRUNC |
+				    O_APPEND | O_CLOEXEC, 0644);
+		if (o->stats_out < 0) {
+			khv_err("--stats-file %s: %s", o->stats_file, strerror(errno));
+			free(img.data);
+			return KHVCTL_ERROR;
+		}
+		if (!o->stats)
+			o->stats = RUN_STATS_TABLE;
+	}
 	if (resolve_mode(o, &img) == 0)
 		status = o->vms > 1 ? vms_run(o, &img) : run_one(o, &img);
 	free(img.data);
@@ -407,6 +449,7 @@ int cmd_run(int argc, char **argv)
 		.mem_mib = DEFAULT_MEM_MIB,
 		.mode = BOOT_AUTO,
 		.vms = 1,
+		.stats_out = STDERR_FILENO,
 	};
 	int r = parse_opts(argc, argv, &o);
 

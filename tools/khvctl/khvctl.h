@@ -174,6 +174,8 @@ struct disk_spec {
 	const char *overlay;		/* DISK_COW only */
 };
 
+enum run_stats { RUN_STATS_NONE, RUN_STATS_TABLE, RUN_STATS_JSON };
+
 enum net_mode {
 	NET_NONE,			/* no NIC */
 	NET_LOCAL,			/* the VMs of this khvctl on one hub */
@@ -196,6 +198,9 @@ struct run_opts {
 	enum net_mode net;
 	bool net_set;				/* --net given */
 	const char *net_path;			/* NET_UNIX */
+	enum run_stats stats;			/* --stats */
+	const char *stats_file;			/* --stats-file, or NULL */
+	int stats_out;				/* where --stats prints */
 };
 
 struct image;
@@ -213,6 +218,14 @@ struct link {
 
 /* Run VM number index (of o->vms) in this process, its NIC on link. */
 int run_vm(struct run_opts *o, struct image *img, int index, struct link link);
+
+/*
+ * stats.c: the statistics files of the VM this process runs, open from
+ * stats_attach() to stats_detach() ("khvctl stats" reads them meanwhile).
+ */
+int stats_attach(struct vm *vm, bool required);
+int stats_report(bool json, int out);
+void stats_detach(void);
 
 /* vms.c: "run --vms K": a process per VM, the hub, the summary status. */
 int vms_run(struct run_opts *o, struct image *img);

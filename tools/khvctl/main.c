@@ -25,7 +25,7 @@ static const struct command commands[] = {
 	{ "info",  cmd_info,  "show the device's API version, capabilities and khv state" },
 	{ "run",   cmd_run,   "run a guest image until it halts or exits" },
 	{ "boot",  cmd_boot,  "boot a Linux bzImage (initrd, command line, SMP)" },
-	{ "stats", cmd_stats, "show khv's per-vCPU statistics (needs khv's stats ioctls)" },
+	{ "stats", cmd_stats, "show the statistics of running VMs: exits, EPT, guest time" },
 	{ "sched-demo", cmd_sched_demo, "jobs on one CPU under a khv policy: times and Gantt chart" },
 };
 
