@@ -368,21 +368,13 @@ long khv_stats_vcpu_fd(struct khv_vcpu *vcpu)
 
 void khv_stats_run_begin(struct khv_vcpu_stats *s)
 {
-	s->run_mark = local_clock();
-	s->run_guest_ns = s->guest_ns;
-	s->run_halt_ns = s->halt_wait_ns;
+	s->host_mark = local_clock();
 }
 
 void khv_stats_run_end(struct khv_vcpu_stats *s, const struct kvm_run *run,
 		       long r)
 {
-	u64 spent = local_clock() - s->run_mark;
-	u64 elsewhere = (s->guest_ns - s->run_guest_ns) +
-			(s->halt_wait_ns - s->run_halt_ns);
-
-	/* local_clock() of two CPUs may differ a little: never below 0. */
-	if ((s64)spent > 0 && spent > elsewhere)
-		khv_stats_add(&s->host_ns, spent - elsewhere);
+	khv_stats_add_time(&s->host_ns, s->host_mark, local_clock());
 	khv_stats_inc(&s->user_exits);
 	if (r == -EINTR) {
 		khv_stats_inc(&s->signal_exits);

@@ -41,10 +41,14 @@ struct khv_vcpu_stats {
 	u64 guest_ns;			/* in VMX non-root operation */
 	u64 host_ns;			/* in KVM_RUN, neither of the two */
 
-	/* Marks of the KVM_RUN in progress (the writer's own). */
-	u64 entry_mark;			/* local_clock() at the VM entry */
-	u64 run_mark;			/* at the start of KVM_RUN */
-	u64 run_guest_ns, run_halt_ns;	/* guest_ns, halt_wait_ns then */
+	/*
+	 * local_clock() when the vCPU last entered the guest and when it
+	 * last came back to the host (KVM_RUN's start, a VM exit, the end of
+	 * a halt wait): host time is charged at each entry and at the end of
+	 * KVM_RUN, so it is current for a vCPU that runs on.
+	 */
+	u64 entry_mark;
+	u64 host_mark;
 };
 
 struct khv_vm_stats {
@@ -73,21 +77,41 @@ static inline void khv_stats_exit(struct khv_vcpu_stats *s, u32 reason)
 	khv_stats_inc(&s->exits[i]);
 }
 
+/*
+ * Add the time from @from to @to to @counter. The clocks of two CPUs may
+ * differ a little and the thread may have moved: never a negative amount.
+ */
+static inline void khv_stats_add_time(u64 *counter, u64 from, u64 to)
+{
+	if ((s64)(to - from) > 0)
+		khv_stats_add(counter, to - from);
+}
+
 /* run.c, interrupts off: right before and right after VMLAUNCH/VMRESUME. */
 static inline void khv_stats_guest_enter(struct khv_vcpu_stats *s)
 {
 	s->entry_mark = local_clock();
+	khv_stats_add_time(&s->host_ns, s->host_mark, s->entry_mark);
 }
 
 static inline void khv_stats_guest_exit(struct khv_vcpu_stats *s)
 {
-	khv_stats_add(&s->guest_ns, local_clock() - s->entry_mark);
+	s->host_mark = local_clock();
+	khv_stats_add_time(&s->guest_ns, s->entry_mark, s->host_mark);
 }
 
-/* irq_vcpu.c: an in-kernel HLT wait that began at @mark (local_clock()). */
+/*
+ * irq_vcpu.c: an in-kernel HLT wait that began at @mark (local_clock()).
+ * It is not host time: the host mark moves past it.
+ */
 static inline void khv_stats_halt_wait(struct khv_vcpu_stats *s, u64 mark)
 {
-	khv_stats_add(&s->halt_wait_ns, local_clock() - mark);
+	u64 now = local_clock();
+
+	if ((s64)(now - mark) > 0) {
+		khv_stats_add(&s->halt_wait_ns, now - mark);
+		s->host_mark += now - mark;
+	}
 	khv_stats_inc(&s->halt_wakeup);
 }
 

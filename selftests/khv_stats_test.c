@@ -7,13 +7,16 @@
  * gets a smaller check of its own "exits" and "io_exits".
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -646,6 +649,107 @@ TEST_F(count, vm_counters)
 	EXPECT_EQ(flushes + 1, stats_get(s, "remote_tlb_flush"));
 	EXPECT_EQ(0, stats_get(s, "pages_4k"));
 	vcpu_free(v2);
+}
+
+/* A vCPU thread that makes one KVM_RUN call. */
+struct halt_runner {
+	struct vcpu *v;
+	pid_t tid;
+	int done;
+};
+
+static void *halt_run(void *arg)
+{
+	struct halt_runner *r = arg;
+
+	__atomic_store_n(&r->tid, syscall(SYS_gettid), __ATOMIC_RELEASE);
+	vcpu_run(r->v);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void on_sigusr1(int sig)
+{
+}
+
+/* Whether thread @tid of this process sleeps (state S in its stat). */
+static bool thread_sleeps(pid_t tid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	p = p ? strrchr(buf, ')') : NULL;
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+/*
+ * With an in-kernel irqchip a HLT with IF = 0 sleeps in the kernel until a
+ * signal ends KVM_RUN: one HLT exit, one halt wait that took time, one
+ * signal exit. KVM has the generic halt_wait_ns and signal_exits too.
+ */
+FIXTURE(halt) {
+	int unused;
+};
+
+FIXTURE_SETUP(halt)
+{
+}
+
+FIXTURE_TEARDOWN(halt)
+{
+}
+
+TEST_F_TIMEOUT(halt, wait_ends_on_signal, 120)
+{
+	static const char cli_hlt[] = { 0xfa, 0xf4, 0xeb, 0xfd };	/* cli; 1: hlt; jmp 1b */
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	struct halt_runner r = { .v = NULL };
+	const char *hlt = vm_dev_is_kvm() ? "halt_exits" : "exits_hlt";
+	struct vm *vm;
+	pthread_t thread;
+	struct stats cs;
+	int i;
+
+	vm = vm_create_with_mem(VM_BASE_MEM_SIZE);
+	ASSERT_EQ(0, ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0));
+	r.v = vcpu_add(vm, 0);
+	vm_write(vm, GUEST_CODE_GPA, cli_hlt, sizeof(cli_hlt));
+	vcpu_set_mode(r.v, MODE_LONG64, GUEST_CODE_GPA);
+	ASSERT_EQ(0, stats_load(&cs, vcpu_stats_fd(r.v)));
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: KVM_RUN sees EINTR */
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, halt_run, &r));
+	/* Until the HLT exit is counted and the thread sleeps (10 ms steps). */
+	for (i = 0; i < 6000; i++) {
+		if (stats_get(&cs, hlt) == 1 &&
+		    thread_sleeps(__atomic_load_n(&r.tid, __ATOMIC_ACQUIRE)))
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(1, stats_get(&cs, hlt));
+	EXPECT_EQ(0, __atomic_load_n(&r.done, __ATOMIC_ACQUIRE));
+	pthread_kill(thread, SIGUSR1);
+	pthread_join(thread, NULL);
+	EXPECT_EQ(EINTR, r.v->run_err);
+
+	EXPECT_EQ(1, stats_get(&cs, "signal_exits"));
+	EXPECT_LT(0, stats_get(&cs, "halt_wait_ns"));
+	if (!vm_dev_is_kvm()) {
+		EXPECT_EQ(1, stats_get(&cs, "halt_wakeup"));
+		EXPECT_EQ(1, stats_get(&cs, "user_exits"));
+		EXPECT_EQ(0, stats_get(&cs, "user_hlt_exits"));
+	}
+	close(cs.fd);
+	stats_free(&cs);
+	vcpu_free(r.v);
+	vm_destroy(vm);
 }
 
 TEST_HARNESS_MAIN
