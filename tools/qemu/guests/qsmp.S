@@ -3,8 +3,8 @@
  * qsmp: firmware for 2 vCPUs. The BSP copies a far jump to 0x8000, enters
  * flat protected mode and sends INIT and two SIPIs (vector 8) to APIC ID 1
  * through the local APIC's ICR at 0xfee00000; the AP starts in real mode at
- * 0800:0000, jumps into the ROM and increments a counter in RAM. The BSP
- * waits for it (bounded) and ends:
+ * 0800:0000, jumps into the ROM, increments a counter in RAM and spins.
+ * The BSP waits for the counter (bounded) and ends:
  *   "qsmp: AP up, count=00000001"
  * With kernel-irqchip=off QEMU's own APIC takes the ICR writes as MMIO
  * exits and starts the AP with KVM_SET_REGS/SREGS.
@@ -74,9 +74,13 @@ ap_entry:
 	xor %ax, %ax
 	mov %ax, %ds
 	lock incw AP_COUNT
-1:	cli
-	hlt
-	jmp 1b
+	/*
+	 * Spin, do not halt: an AP in HLT with IF=0 hung QEMU 7.2 with
+	 * kernel-irqchip=off on kvm_intel (the BSP never ran again;
+	 * docs/qemu.md). IF=1 as in qspin.S; nothing interrupts it.
+	 */
+	sti
+1:	jmp 1b
 
 msg_start:	.asciz "qsmp: starting the AP\n"
 msg_up:		.asciz "qsmp: AP up, count="
