@@ -27,6 +27,7 @@
 
 #include "cpuid.h"
 #include "cr.h"
+#include "fpu.h"
 #include "ioctl.h"
 #include "irq.h"
 #include "vcpu.h"
@@ -165,6 +166,7 @@ static void khv_cpuid_add_host(u32 leaf, u32 subleaf)
 
 	cpuid_count(leaf, subleaf, &a, &b, &c, &d);
 	khv_cpuid_filter(leaf, subleaf, &a, &b, &c, &d);
+	khv_fpu_cpuid_fixup(leaf, subleaf, &a, &b, &c, &d);
 	khv_cpuid_add(leaf, subleaf, a, b, c, d);
 }
 
@@ -272,6 +274,8 @@ static void khv_cpuid_runtime(struct khv_vcpu *vcpu, u32 leaf, u32 subleaf,
 		else
 			r[KHV_ECX] &= ~L7_ECX_OSPKE;
 	}
+	khv_fpu_cpuid_runtime(vcpu, leaf, subleaf, &r[KHV_EAX], &r[KHV_EBX],
+			      &r[KHV_ECX], &r[KHV_EDX]);
 }
 
 void khv_vcpu_cpuid(struct khv_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,
@@ -283,6 +287,7 @@ void khv_vcpu_cpuid(struct khv_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,
 	if (!t) {
 		khv_cpuid(vcpu->id, eax, ebx, ecx, edx);
 		khv_irq_cpuid(vcpu, leaf, ecx);
+		khv_fpu_cpuid_runtime(vcpu, leaf, sub, eax, ebx, ecx, edx);
 		return;
 	}
 	/* Userspace's table, as it was set: no APIC ID, no irqchip bits. */

@@ -11,7 +11,7 @@
  *    expressed by the EPT memory types, and a guest with CD = 1 would run
  *    uncached. The guest reads what it wrote (read shadow).
  *  - every CR4 bit the guest may not set: VMXE (fixed to 1, hidden), and
- *    whatever khv does not offer in CPUID (OSXSAVE, PKE, LA57, CET...). The
+ *    whatever khv does not offer in CPUID (PKE, LA57, CET...). The
  *    shadow of those bits is always 0, so a VM exit for CR4 means the guest
  *    tried to set one of them: #GP, as on a CPU without the feature.
  */
@@ -22,6 +22,7 @@
 #include <asm/vmx.h>
 
 #include "cr.h"
+#include "fpu.h"
 #include "irq.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -48,6 +49,8 @@ static u64 khv_cr4_offered(void)
 		bits |= X86_CR4_SMAP;
 	if (boot_cpu_has(X86_FEATURE_UMIP))
 		bits |= X86_CR4_UMIP;
+	if (khv_fpu_xcr0_supported())
+		bits |= X86_CR4_OSXSAVE;
 	return bits;
 }
 

@@ -16,6 +16,7 @@
 #include "cpuid.h"
 #include "cr.h"
 #include "events.h"
+#include "fpu.h"
 #include "irq.h"
 #include "msr.h"
 #include "vcpu.h"
@@ -281,6 +282,7 @@ static const khv_exit_handler khv_exit_handlers[] = {
 	[EXIT_REASON_INVEPT]			= khv_exit_ud,
 	[EXIT_REASON_PREEMPTION_TIMER]		= khv_exit_resume,
 	[EXIT_REASON_INVVPID]			= khv_exit_ud,
+	[EXIT_REASON_XSETBV]			= khv_fpu_handle_xsetbv,
 	[EXIT_REASON_VMFUNC]			= khv_exit_ud,
 };
 

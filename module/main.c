@@ -12,6 +12,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "fpu.h"
 #include "ioctl.h"
 #include "irq.h"
 #include "khv.h"
@@ -142,6 +143,7 @@ static int __init khv_init(void)
 {
 	int r;
 
+	khv_fpu_config();
 	r = khv_vmx_init();
 	if (r)
 		return r;

@@ -26,6 +26,7 @@
 
 #include "cr.h"
 #include "events.h"
+#include "fpu.h"
 #include "irq.h"
 #include "vcpu.h"
 #include "vmcs.h"
@@ -108,11 +109,15 @@ static void khv_prepare_entry(struct khv_vcpu *vcpu)
 			    khv_vmcs_config.preemption_timer);
 	if (read_cr2() != vcpu->cr2)
 		write_cr2(vcpu->cr2);
+	/* Last: the FPU state is in (khv_enter_guest); nothing XSAVEs now. */
+	khv_fpu_load_guest_xcr0(vcpu);
 }
 
 /* Interrupts still off: what must happen before the host runs anything. */
 static void khv_after_exit(struct khv_vcpu *vcpu, int r)
 {
+	/* First: the host's XCR0 before any host code can touch the FPU. */
+	khv_fpu_load_host_xcr0(vcpu);
 	khv_irq_after_exit(vcpu);
 	vcpu->cr2 = read_cr2();
 	/* Legacy IBRS protects only after a write in the more privileged mode. */

@@ -265,6 +265,7 @@ static int khv_vcpu_alloc(struct khv_vm *vm, u32 id, struct khv_vcpu **out)
 		goto fail;
 	if (!fpu_alloc_guest_fpstate(&vcpu->fpu))
 		goto fail;
+	vcpu->xcr0 = XFEATURE_MASK_FP;	/* after RESET; INIT keeps it */
 	r = khv_vmcs_alloc(vcpu);
 	if (r)
 		goto fail;

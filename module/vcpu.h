@@ -119,6 +119,8 @@ struct khv_vcpu {
 	struct khv_pio pio;
 	struct khv_mmio mmio;		/* mmio.c */
 	struct fpu_guest fpu;
+	u64 xcr0;			/* the guest's XCR0 (fpu.c) */
+	bool xcr0_loaded;		/* it is in the hardware now */
 
 	/* The VMCS and where it is active (SDM 24.1). */
 	void *vmcs;
