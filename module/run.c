@@ -222,8 +222,11 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 		if (r <= 0)
 			goto out;
 	}
+	/*
+	 * As KVM, exit_reason stays what it was: KVM's selftests complete an
+	 * I/O exit this way and look at that exit afterwards.
+	 */
 	if (READ_ONCE(run->KHV_IMMEDIATE_EXIT)) {
-		run->exit_reason = KVM_EXIT_INTR;
 		r = -EINTR;
 		goto out;
 	}
