@@ -26,7 +26,7 @@ export KSRC
 
 CPUS ?= 2
 
-.PHONY: all deps kernel src module tools selftests check test test-debug clean
+.PHONY: all deps kernel src module tools selftests check test test-debug test-linux clean
 
 all: module tools selftests
 
@@ -61,6 +61,16 @@ test: all kvm-selftests-build
 
 test-debug:
 	$(MAKE) test DEBUG=1
+
+# The fast test kernel booted by "khvctl boot" with 1 and 2 vCPUs, on khv
+# and on kvm_intel (docs/linux-guest.md): 4 to 6 minutes of wall time.
+LINUX_KDIR = $(shell $(TESTVM)/kernel.sh --print-dir)
+test-linux: all
+	$(TESTVM)/run --cpus $(CPUS) --idle-timeout 1200 \
+		--plan tools/guests/linux/plan.sh \
+		--add $(LINUX_KDIR)/arch/x86/boot/bzImage \
+		--add tools/guests/linux/initramfs.cpio \
+		--add tools/guests/linux/check-linux.sh
 
 # khv and kvm_intel side by side in one test-VM boot (docs/performance.md).
 .PHONY: bench

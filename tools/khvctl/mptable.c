@@ -46,7 +46,7 @@ struct mp_fp {
 	uint8_t rev;
 	uint8_t checksum;
 	uint8_t feature[5];
-} __attribute__((packed));
+};
 
 struct mp_header {
 	char sig[4];			/* "PCMP" */
@@ -62,7 +62,7 @@ struct mp_header {
 	uint16_t ext_length;
 	uint8_t ext_checksum;
 	uint8_t reserved;
-} __attribute__((packed));
+};
 
 struct mp_cpu {
 	uint8_t type;
@@ -72,13 +72,13 @@ struct mp_cpu {
 	uint32_t signature;
 	uint32_t features;
 	uint32_t reserved[2];
-} __attribute__((packed));
+};
 
 struct mp_bus {
 	uint8_t type;
 	uint8_t id;
 	char name[6];
-} __attribute__((packed));
+};
 
 struct mp_ioapic {
 	uint8_t type;
@@ -86,7 +86,7 @@ struct mp_ioapic {
 	uint8_t ver;
 	uint8_t flags;
 	uint32_t addr;
-} __attribute__((packed));
+};
 
 /* I/O and local interrupt assignments share one layout. */
 struct mp_intr {
@@ -97,7 +97,14 @@ struct mp_intr {
 	uint8_t src_irq;
 	uint8_t dst_id;			/* IOAPIC ID, or local APIC ID */
 	uint8_t dst_pin;		/* INTIN# or LINTIN# */
-} __attribute__((packed));
+};
+
+/* Every field is naturally aligned: no packing needed, none happens. */
+_Static_assert(sizeof(struct mp_fp) == 16, "MP floating pointer");
+_Static_assert(sizeof(struct mp_header) == 44, "MP table header");
+_Static_assert(sizeof(struct mp_cpu) == 20, "MP processor entry");
+_Static_assert(sizeof(struct mp_bus) == 8 && sizeof(struct mp_ioapic) == 8 &&
+	       sizeof(struct mp_intr) == 8, "MP 8-byte entries");
 
 static uint8_t checksum(const void *p, size_t len)
 {
