@@ -62,6 +62,7 @@
 #define CMD_MMIO_READ		6	/* 32-bit load from GPA ARG */
 #define CMD_TOUCH		7	/* one store per 4 KiB page from GPA ARG */
 #define CMD_COMPUTE		8	/* bench_compute_step, ITERS times */
+#define CMD_HLT			9	/* HLT: each one ends in KVM_EXIT_HLT */
 
 /* No hypercall has this number: KVM answers -KVM_ENOSYS in the kernel. */
 #define BENCH_HC_NR		0xbe7c

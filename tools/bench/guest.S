@@ -56,6 +56,8 @@ wait_cmd:
 	je	do_touch
 	cmp	$CMD_COMPUTE, %eax
 	je	do_compute
+	cmp	$CMD_HLT, %eax
+	je	do_hlt
 	/* Unknown command: T0 = T1 = 0 tells the program. */
 	xor	%eax, %eax
 	mov	%eax, MBOX(MBOX_T0)
@@ -139,6 +141,18 @@ do_touch:
 	call	tsc_start
 1:	mov	%esi, (%ebx)
 	add	$4096, %ebx
+	sub	$1, %esi
+	jnz	1b
+	jmp	done_cmd
+
+/*
+ * IF is 0 and no irqchip is created, so each HLT is a KVM_EXIT_HLT: the
+ * vCPU's job ends, and the program's next KVM_RUN dispatches it again at
+ * the instruction after the HLT.
+ */
+do_hlt:
+	call	tsc_start
+1:	hlt
 	sub	$1, %esi
 	jnz	1b
 	jmp	done_cmd

@@ -26,7 +26,8 @@ static void print_usage(FILE *f)
 		"  --warmup N      runs before the samples, not kept (default 1)\n"
 		"  --fault-mib N   memory the EPT fault-in guest touches (default 16)\n"
 		"  --scale F       multiply the loops' iteration counts (default 1)\n"
-		"  --only LIST     groups: cpuid,vmcall,rdmsr,pio,mmio,fault,lifecycle,compute\n",
+		"  --only LIST     groups: cpuid,vmcall,rdmsr,pio,mmio,fault,lifecycle,compute,\n"
+		"                  dispatch\n",
 		BENCH_MAX_REPS);
 }
 

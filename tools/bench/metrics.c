@@ -11,12 +11,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <x86intrin.h>
 
 #include "bench.h"
 #include "bench_abi.h"
 #include "vm.h"
+#include "../../uapi/khv.h"
 
 #define MSR_EFER		0xc0000080
 
@@ -68,6 +70,23 @@ struct metric bench_metrics[M_COUNT] = {
 				TARGET_ABS_LE, 1.02),
 	[M_COMPUTE_NS]	= LOWER("compute_ratio_ns", "guest compute / host loop (ns)", "ratio",
 				TARGET_ABS_LE, 1.02),
+	/* Issue #7 sets no target for these: they compare policies. */
+	[M_DISP_DEF_TSC] = LOWER("dispatch_default_tsc", "HLT exit + redispatch, DEFAULT (guest)",
+				 "TSC/op", TARGET_NONE, 0),
+	[M_DISP_DEF_NS]	= LOWER("dispatch_default_ns", "HLT exit + redispatch, DEFAULT (host)",
+				"ns/op", TARGET_NONE, 0),
+	[M_DISP_FCFS_TSC] = LOWER("dispatch_fcfs_tsc", "HLT exit + redispatch, FCFS (guest)",
+				  "TSC/op", TARGET_NONE, 0),
+	[M_DISP_FCFS_NS] = LOWER("dispatch_fcfs_ns", "HLT exit + redispatch, FCFS (host)",
+				 "ns/op", TARGET_NONE, 0),
+	[M_DISP_SJF_TSC] = LOWER("dispatch_sjf_tsc", "HLT exit + redispatch, SJF (guest)",
+				 "TSC/op", TARGET_NONE, 0),
+	[M_DISP_SJF_NS]	= LOWER("dispatch_sjf_ns", "HLT exit + redispatch, SJF (host)",
+				"ns/op", TARGET_NONE, 0),
+	[M_DISP_PRIO_TSC] = LOWER("dispatch_priority_tsc", "HLT exit + redispatch, PRIORITY (guest)",
+				  "TSC/op", TARGET_NONE, 0),
+	[M_DISP_PRIO_NS] = LOWER("dispatch_priority_ns", "HLT exit + redispatch, PRIORITY (host)",
+				 "ns/op", TARGET_NONE, 0),
 };
 
 static uint32_t scaled(const struct bench *b, uint32_t iters)
@@ -112,31 +131,23 @@ static void vm_stop(struct bvm *vm, uint8_t *mem)
  * @user_exits each must reach this program (I/O or MMIO exits, by @cmd),
  * else none may.
  */
-static void bench_loop(struct bench *b, const char *op, uint32_t cmd,
-		       uint32_t iters, uint32_t arg, bool user_exits,
-		       struct metric *tsc, struct metric *ns)
+static void bench_loop_vm(struct bench *b, struct bvm *vm, const char *op,
+			  uint32_t cmd, uint32_t iters, uint32_t arg,
+			  bool user_exits, struct metric *tsc, struct metric *ns)
 {
-	struct bvm_result r;
 	char why[sizeof(((struct bvm *)0)->err) + 32];
-	struct bvm vm;
-	uint8_t *mem;
+	struct bvm_result r;
 	uint32_t seen;
 	int i;
 
-	tsc->iters = ns->iters = iters;
-	if (!vm_start(b, &vm, &mem, why, sizeof(why))) {
-		metric_na(tsc, why);
-		metric_na(ns, why);
-		return;
-	}
 	for (i = -b->warmup; i < b->reps; i++) {
-		if (bvm_cmd(&vm, cmd, iters, arg, &r)) {
-			snprintf(why, sizeof(why), "%s: %s", op, vm.err);
+		if (bvm_cmd(vm, cmd, iters, arg, &r)) {
+			snprintf(why, sizeof(why), "%s: %s", op, vm->err);
 			metric_na(tsc, why);
 			metric_na(ns, why);
 			break;
 		}
-		seen = r.io_exits + r.mmio_exits;
+		seen = r.io_exits + r.mmio_exits + r.hlt_exits;
 		if (seen != (user_exits ? iters : 0)) {
 			snprintf(why, sizeof(why),
 				 "%s: %u exits to userspace for %u operations",
@@ -150,7 +161,81 @@ static void bench_loop(struct bench *b, const char *op, uint32_t cmd,
 		metric_add(tsc, (double)r.tsc / iters);
 		metric_add(ns, (double)r.ns / iters);
 	}
+}
+
+static void bench_loop(struct bench *b, const char *op, uint32_t cmd,
+		       uint32_t iters, uint32_t arg, bool user_exits,
+		       struct metric *tsc, struct metric *ns)
+{
+	char why[sizeof(((struct bvm *)0)->err) + 32];
+	struct bvm vm;
+	uint8_t *mem;
+
+	tsc->iters = ns->iters = iters;
+	if (!vm_start(b, &vm, &mem, why, sizeof(why))) {
+		metric_na(tsc, why);
+		metric_na(ns, why);
+		return;
+	}
+	bench_loop_vm(b, &vm, op, cmd, iters, arg, user_exits, tsc, ns);
 	vm_stop(&vm, mem);
+}
+
+/*
+ * Dispatch under one of khv's scheduling policies (docs/scheduling.md):
+ * a loop of HLTs, each a KVM_EXIT_HLT that ends the vCPU's job, and the
+ * program's next KVM_RUN, which opens a new job and dispatches the vCPU at
+ * the instruction after the HLT. Guest TSC per HLT is the whole round trip:
+ * exit, return to this program (a few dozen instructions here), KVM_RUN
+ * entry with the policy's dispatch work, VM entry. The policy is set on the
+ * VM fd before the guest first runs; DEFAULT is the state of a new VM, so
+ * no ioctl is made for it, and it is the one row KVM can run.
+ */
+static void bench_dispatch(struct bench *b, uint32_t policy, uint32_t iters,
+			   struct metric *tsc, struct metric *ns)
+{
+	char why[sizeof(((struct bvm *)0)->err) + 32];
+	struct khv_sched_policy p = { .policy = policy };
+	struct bvm vm;
+	uint8_t *mem;
+
+	tsc->iters = ns->iters = iters;
+	mem = bvm_alloc_mem();
+	if (!mem) {
+		snprintf(why, sizeof(why), "guest memory: %s", strerror(errno));
+		goto na;
+	}
+	if (bvm_create(&vm, b->sys_fd, mem)) {
+		snprintf(why, sizeof(why), "%s", vm.err);
+		goto out;
+	}
+	switch (policy) {
+	case KHV_SCHED_SJF:
+		p.alpha = KHV_SCHED_ALPHA_ONE / 2;	/* tau(0) = 1 ms */
+		break;
+	case KHV_SCHED_PRIORITY:
+		p.level = 16;
+		break;
+	}
+	if (policy != KHV_SCHED_DEFAULT &&
+	    ioctl(vm.fd, KHV_SET_SCHED_POLICY, &p)) {
+		snprintf(why, sizeof(why), "KHV_SET_SCHED_POLICY: %s%s",
+			 strerror(errno), errno == ENOTTY ?
+			 " (a khv ioctl; KVM has only the host's scheduling)" : "");
+		goto out;
+	}
+	if (bvm_run_to_ready(&vm)) {
+		snprintf(why, sizeof(why), "%s", vm.err);
+		goto out;
+	}
+	bench_loop_vm(b, &vm, "HLT", CMD_HLT, iters, 0, true, tsc, ns);
+	vm_stop(&vm, mem);
+	return;
+out:
+	vm_stop(&vm, mem);
+na:
+	metric_na(tsc, why);
+	metric_na(ns, why);
 }
 
 /*
@@ -327,6 +412,7 @@ void bench_run_all(struct bench *b)
 		{ "fault", M_FAULT_PPS, M_FAULT_TSC },
 		{ "lifecycle", M_LIFECYCLE_US, M_TEARDOWN_US },
 		{ "compute", M_COMPUTE_TSC, M_COMPUTE_NS },
+		{ "dispatch", M_DISP_DEF_TSC, M_DISP_PRIO_NS },
 	};
 	unsigned int g;
 	int i;
@@ -361,7 +447,17 @@ void bench_run_all(struct bench *b)
 			bench_fault_in(b);
 		else if (!strcmp(name, "lifecycle"))
 			bench_lifecycle(b);
-		else
+		else if (!strcmp(name, "compute"))
 			bench_compute(b);
+		else {
+			bench_dispatch(b, KHV_SCHED_DEFAULT, user,
+				       &m[M_DISP_DEF_TSC], &m[M_DISP_DEF_NS]);
+			bench_dispatch(b, KHV_SCHED_FCFS, user,
+				       &m[M_DISP_FCFS_TSC], &m[M_DISP_FCFS_NS]);
+			bench_dispatch(b, KHV_SCHED_SJF, user,
+				       &m[M_DISP_SJF_TSC], &m[M_DISP_SJF_NS]);
+			bench_dispatch(b, KHV_SCHED_PRIORITY, user,
+				       &m[M_DISP_PRIO_TSC], &m[M_DISP_PRIO_NS]);
+		}
 	}
 }

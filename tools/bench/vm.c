@@ -249,6 +249,11 @@ static int bvm_run_until_done(struct bvm *vm, uint32_t expected,
 			res->mmio_exits++;
 			goto next;
 		}
+		if (run->exit_reason == KVM_EXIT_HLT) {
+			/* The next KVM_RUN resumes after the HLT. */
+			res->hlt_exits++;
+			goto next;
+		}
 		if (run->exit_reason == KVM_EXIT_INTR)
 			continue;
 		return bvm_unexpected_exit(vm);

@@ -30,6 +30,7 @@ struct bvm_result {
 	uint64_t ns;		/* host CLOCK_MONOTONIC across the KVM_RUNs */
 	uint32_t io_exits;	/* KVM_EXIT_IO on BENCH_PORT_WORK */
 	uint32_t mmio_exits;	/* KVM_EXIT_MMIO */
+	uint32_t hlt_exits;	/* KVM_EXIT_HLT */
 };
 
 uint64_t bench_now_ns(void);
