@@ -292,6 +292,7 @@ void khv_msr_vcpu_create(struct khv_vcpu *vcpu)
 	m->tsc_offset = m->tsc_zero_offset;
 	m->misc_enable = KHV_MISC_ENABLE_RO;
 	m->ucode_rev = KHV_UCODE_REV_RESET;
+	khv_mce_reset(&m->mce);
 }
 
 /* The MSRs guests may read and userspace may read and write, not more. */
@@ -332,6 +333,8 @@ int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val, bool host)
 	}
 	if (khv_mtrr_msr(index))
 		return khv_mtrr_get(&vcpu->msrs.mtrr, index, val);
+	if (khv_mce_msr(index))
+		return khv_mce_get(&vcpu->msrs.mce, index, val);
 	switch (index) {
 	case MSR_EFER:
 		*val = khv_read_efer(vcpu);
@@ -396,6 +399,8 @@ int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 	if (khv_mtrr_msr(index))
 		return khv_mtrr_set(&vcpu->msrs.mtrr, index, val,
 				    khv_vcpu_maxphyaddr(vcpu));
+	if (khv_mce_msr(index))
+		return khv_mce_set(&vcpu->msrs.mce, index, val, host);
 	switch (index) {
 	case MSR_EFER:
 		return khv_set_efer(vcpu, val, host);

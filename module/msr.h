@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 
+#include "mce.h"
 #include "mtrr.h"
 
 struct khv_vcpu;
@@ -26,6 +27,7 @@ struct khv_vcpu_msrs {
 	bool tsc_aux_used;	/* written: switched with the guest state */
 	bool tsc_aux_loaded;	/* the guest's is in the hardware */
 	struct khv_mtrr mtrr;
+	struct khv_mce mce;	/* inert machine-check MSRs (QEMU writes them) */
 };
 
 /* Reset values; before the VMCS is set up (it takes msrs.tsc_offset). */
