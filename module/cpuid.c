@@ -466,9 +466,11 @@ static long khv_cpuid_get(struct khv_vcpu *vcpu, struct kvm_cpuid2 __user *argp)
 	if (hdr.nent < n)
 		return -E2BIG;
 	if (n) {
-		e = kvmemdup(t->entries, n * sizeof(*e), GFP_KERNEL);
+		/* kvmalloc + memcpy: 6.1 has no kvmemdup(). */
+		e = kvmalloc_array(n, sizeof(*e), GFP_KERNEL);
 		if (!e)
 			return -ENOMEM;
+		memcpy(e, t->entries, n * sizeof(*e));
 	}
 	for (i = 0; i < n; i++)
 		khv_cpuid_entry_now(vcpu, &e[i]);
