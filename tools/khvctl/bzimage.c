@@ -64,13 +64,13 @@
 #define PD_ADDR			0x0b000
 #define NR_PDS			4
 #define CMDLINE_ADDR		0x20000
-#define LOW_RAM_END		0x9fc00		/* 639 KiB, as a BIOS leaves it */
-#define VGA_START		0xa0000
-#define BIOS_START		0xf0000
-#define HIGH_RAM		0x100000
+#define LOW_RAM_END		BOOT_LOW_RAM_END	/* 639 KiB, as a BIOS leaves */
+#define VGA_START		BOOT_VGA_START
+#define BIOS_START		BOOT_BIOS_START
+#define HIGH_RAM		BOOT_HIGH_RAM
 
-#define E820_RAM		1
-#define E820_RESERVED		2
+#define E820_RAM		BOOT_E820_RAM
+#define E820_RESERVED		BOOT_E820_RESERVED
 
 #define SEL_CODE		0x10		/* __BOOT_CS */
 #define SEL_DATA		0x18		/* __BOOT_DS */
@@ -107,6 +107,14 @@ static void put32(uint8_t *p, size_t off, uint32_t v)
 	memcpy(p + off, &v, 4);		/* x86 is little-endian */
 }
 
+/* Boot flag and "HdrS": a Linux kernel image of any protocol version. */
+bool bzimage_detect(const struct image *img)
+{
+	return img->size >= 0x400 &&
+	       get16(img->data, HDR_BOOT_FLAG) == BOOT_FLAG &&
+	       get32(img->data, HDR_HEADER) == HDRS_MAGIC;
+}
+
 /*
  * Check the setup header: a bzImage (LOADED_HIGH) of boot protocol 2.12 or
  * later with a 64-bit entry point (XLF_KERNEL_64).
@@ -119,8 +127,7 @@ int bzimage_parse(struct bzimage *bz, const struct image *img)
 
 	memset(bz, 0, sizeof(*bz));
 	bz->img = img;
-	if (img->size < 0x400 || get16(d, HDR_BOOT_FLAG) != BOOT_FLAG ||
-	    get32(d, HDR_HEADER) != HDRS_MAGIC) {
+	if (!bzimage_detect(img)) {
 		khv_err("%s: not a Linux kernel image (no boot flag 0xaa55 and \"HdrS\" setup header)",
 			img->path);
 		return -1;

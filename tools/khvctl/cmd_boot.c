@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * khvctl boot: run a Linux bzImage with an optional initrd and command
- * line on N vCPUs, with the in-kernel irqchip, MP tables, COM1 on
- * stdin/stdout and a reset that ends the run (docs/linux-guest.md).
+ * khvctl boot: run a Linux bzImage, or a multiboot kernel, with an optional
+ * initrd (module) and command line on N vCPUs, with the in-kernel irqchip,
+ * MP tables, COM1 on stdin/stdout and a reset that ends the run
+ * (docs/linux-guest.md).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,14 @@
 #define MAX_CPUS		64
 #define MAX_TSC_KHZ		100000000ULL	/* 100 GHz */
 
+/* What --kernel is: a bzImage, or a multiboot kernel. */
+struct kernel {
+	struct image img;
+	bool multiboot;
+	struct bzimage bz;
+	struct mboot mb;
+};
+
 struct boot_opts {
 	const char *kernel;
 	const char *initrd;
@@ -31,17 +40,21 @@ struct boot_opts {
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: khvctl boot --kernel BZIMAGE [OPTIONS]\n"
+"Usage: khvctl boot --kernel KERNEL [OPTIONS]\n"
 "\n"
-"Boot a Linux kernel by the x86 boot protocol at its 64-bit entry point,\n"
-"with the device's in-kernel interrupt controller (KVM_CREATE_IRQCHIP),\n"
-"MP tables for the vCPUs and the guest's COM1 (ttyS0, IRQ 4) on khvctl's\n"
-"stdin and stdout. There is no BIOS, ACPI, PIT, HPET or PCI: boot the\n"
-"kernel with acpi=off (see docs/linux-guest.md).\n"
+"Boot a Linux bzImage by the x86 boot protocol at its 64-bit entry point,\n"
+"or a multiboot (version 1) kernel in 32-bit protected mode, with the\n"
+"device's in-kernel interrupt controller (KVM_CREATE_IRQCHIP), MP tables\n"
+"for the vCPUs and the guest's COM1 (ttyS0, IRQ 4) on khvctl's stdin and\n"
+"stdout. There is no BIOS, ACPI, PIT, HPET or PCI: boot Linux with\n"
+"acpi=off (see docs/linux-guest.md).\n"
 "\n"
 "Options:\n"
-"  -K, --kernel FILE   the bzImage (boot protocol 2.12 or later, 64-bit)\n"
-"  -i, --initrd FILE   an initramfs, placed at the top of memory\n"
+"  -K, --kernel FILE   a bzImage (boot protocol 2.12 or later, 64-bit), or\n"
+"                      a multiboot kernel (flat with load addresses in its\n"
+"                      header, or ELF32)\n"
+"  -i, --initrd FILE   an initramfs (for multiboot: module 0), placed at\n"
+"                      the top of memory\n"
 "  -a, --append LINE   the kernel command line, e.g.\n"
 "                      \"console=ttyS0 acpi=off\"\n"
 "  -c, --cpus N        vCPUs, 1 to %d (default 1); vCPU 0 boots, the kernel\n"
@@ -140,7 +153,7 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 	if (optind != argc)
 		return usage_error("boot", "unexpected argument '%s'", argv[optind]);
 	if (!o->kernel)
-		return usage_error("boot", "missing --kernel BZIMAGE");
+		return usage_error("boot", "missing --kernel KERNEL");
 	return -1;
 }
 
@@ -188,9 +201,10 @@ static int check_device(struct vm *vm)
 	return 0;
 }
 
-static int setup_vm(struct vm *vm, struct boot_opts *o, struct bzimage *bz,
+static int setup_vm(struct vm *vm, struct boot_opts *o, struct kernel *k,
 		    struct image *initrd)
 {
+	const struct image *mod = o->initrd ? initrd : NULL;
 	bool deadline;
 	int i, r;
 
@@ -199,7 +213,8 @@ static int setup_vm(struct vm *vm, struct boot_opts *o, struct bzimage *bz,
 		return r;
 	if (SYS_IOCTL(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
 		return KHVCTL_ERROR;
-	if (bzimage_load(vm, bz, o->initrd ? initrd : NULL, o->append) < 0)
+	if (k->multiboot ? multiboot_load(vm, &k->mb, mod, o->append) < 0 :
+			   bzimage_load(vm, &k->bz, mod, o->append) < 0)
 		return KHVCTL_ERROR;
 
 	/* vCPU 0 first: the TSC rate may come from its fd. */
@@ -225,40 +240,69 @@ static int setup_vm(struct vm *vm, struct boot_opts *o, struct bzimage *bz,
 		if (vcpu_set_cpuid(&vm->vcpus[i]) < 0)
 			return KHVCTL_ERROR;
 	}
-	if (bzimage_vcpu(&vm->vcpus[0]) < 0)
+	if (k->multiboot ? multiboot_vcpu(&vm->vcpus[0], &k->mb) < 0 :
+			   bzimage_vcpu(&vm->vcpus[0]) < 0)
 		return KHVCTL_ERROR;
-	if (khvctl_verbose)
+	if (khvctl_verbose && k->multiboot)
+		khv_err("%s: %s (multiboot, %s) at %#llx-%#llx, entry %#llx, module %#llx (%zu bytes), %llu MiB, %d vCPU%s, TSC %u kHz%s",
+			khvctl_dev, o->kernel, k->mb.elf ? "ELF32" : "flat",
+			(unsigned long long)k->mb.lo,
+			(unsigned long long)k->mb.hi,
+			(unsigned long long)k->mb.entry,
+			(unsigned long long)k->mb.mod_addr,
+			mod ? mod->size : 0, (unsigned long long)o->mem_mib,
+			o->cpus, o->cpus > 1 ? "s" : "", o->tsc_khz,
+			deadline ? ", TSC deadline" : "");
+	else if (khvctl_verbose)
 		khv_err("%s: %s (protocol %u.%02u) at %#llx-%#llx, initrd %#llx (%zu bytes), %llu MiB, %d vCPU%s, TSC %u kHz%s",
-			khvctl_dev, o->kernel, bz->version >> 8,
-			bz->version & 0xff, (unsigned long long)bz->load,
-			(unsigned long long)(bz->load + bz->init_size),
-			(unsigned long long)bz->initrd_addr,
-			o->initrd ? initrd->size : 0,
+			khvctl_dev, o->kernel, k->bz.version >> 8,
+			k->bz.version & 0xff, (unsigned long long)k->bz.load,
+			(unsigned long long)(k->bz.load + k->bz.init_size),
+			(unsigned long long)k->bz.initrd_addr,
+			mod ? mod->size : 0,
 			(unsigned long long)o->mem_mib, o->cpus,
 			o->cpus > 1 ? "s" : "", o->tsc_khz,
 			deadline ? ", TSC deadline" : "");
 	return 0;
 }
 
+/* A bzImage, else a multiboot kernel; both checked against the layout. */
+static int check_kernel(struct boot_opts *o, struct kernel *k,
+			const struct image *mod)
+{
+	int r;
+
+	if (bzimage_detect(&k->img))
+		return bzimage_parse(&k->bz, &k->img) < 0 ||
+		       bzimage_layout(&k->bz, o->mem_mib << 20, mod, o->append) < 0 ?
+		       -1 : 0;
+	r = multiboot_parse(&k->mb, &k->img);
+	if (!r)
+		khv_err("%s: neither a Linux kernel image (no boot flag 0xaa55 and \"HdrS\" setup header) nor a multiboot kernel (no multiboot header in the first 8 KiB)",
+			k->img.path);
+	if (r <= 0)
+		return -1;
+	k->multiboot = true;
+	return multiboot_layout(&k->mb, o->mem_mib << 20, mod, o->append);
+}
+
 static int boot(struct boot_opts *o)
 {
-	struct image kernel, initrd = { 0 };
-	struct bzimage bz;
+	struct image initrd = { 0 };
+	struct kernel k = { 0 };
 	struct vm vm;
 	int i, status = KHVCTL_ERROR;
 
 	/* Everything that can be refused is, before the device is opened. */
-	if (image_read(&kernel, o->kernel) < 0)
+	if (image_read(&k.img, o->kernel) < 0)
 		return KHVCTL_ERROR;
-	if (bzimage_parse(&bz, &kernel) < 0 ||
-	    (o->initrd && image_read(&initrd, o->initrd) < 0) ||
-	    bzimage_layout(&bz, o->mem_mib << 20, o->initrd ? &initrd : NULL,
-			   o->append) < 0)
+	if ((o->initrd && image_read(&initrd, o->initrd) < 0) ||
+	    check_kernel(o, &k, o->initrd ? &initrd : NULL) < 0)
 		goto out_images;
 
 	if (vm_create(&vm, o->mem_mib << 20, o->cpus) < 0)
 		goto out;
-	status = setup_vm(&vm, o, &bz, &initrd);
+	status = setup_vm(&vm, o, &k, &initrd);
 	if (status)
 		goto out;
 
@@ -280,7 +324,7 @@ static int boot(struct boot_opts *o)
 out:
 	vm_destroy(&vm);
 out_images:
-	free(kernel.data);
+	free(k.img.data);
 	free(initrd.data);
 	return status;
 }

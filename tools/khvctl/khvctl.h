@@ -319,7 +319,20 @@ struct bzimage {
 	uint64_t initrd_addr;		/* chosen by bzimage_layout() */
 };
 
+/*
+ * The guest physical map "boot" gives both kinds of kernel: RAM below
+ * 639 KiB, reserved up to 640 KiB and 0xf0000-1 MiB (MP tables), RAM from
+ * 1 MiB to the end of memory.
+ */
+#define BOOT_LOW_RAM_END	0x9fc00
+#define BOOT_VGA_START		0xa0000
+#define BOOT_BIOS_START		0xf0000
+#define BOOT_HIGH_RAM		0x100000
+#define BOOT_E820_RAM		1
+#define BOOT_E820_RESERVED	2
+
 /* bzimage.c: the x86 boot protocol (Documentation/arch/x86/boot.rst). */
+bool bzimage_detect(const struct image *img);
 int bzimage_parse(struct bzimage *bz, const struct image *img);
 int bzimage_layout(struct bzimage *bz, uint64_t mem_size,
 		   const struct image *initrd, const char *cmdline);
@@ -327,6 +340,23 @@ int bzimage_load(struct vm *vm, const struct bzimage *bz,
 		 const struct image *initrd, const char *cmdline);
 int bzimage_vcpu(struct vcpu *vcpu);
 int bzimage_cpuid(struct vm *vm, uint32_t tsc_khz, bool tsc_deadline);
+
+/* multiboot.c: Multiboot (version 1) kernels, flat or ELF32. */
+struct mboot {
+	const struct image *img;
+	uint64_t lo, hi;		/* guest physical range of the kernel */
+	uint64_t entry;
+	uint64_t file_off, file_len;	/* flat (a.out kludge): what is loaded */
+	bool elf;			/* loaded by its ELF32 program headers */
+	uint64_t mod_addr;		/* --initrd, chosen by multiboot_layout() */
+};
+
+int multiboot_parse(struct mboot *mb, const struct image *img);
+int multiboot_layout(struct mboot *mb, uint64_t mem_size,
+		     const struct image *mod, const char *cmdline);
+int multiboot_load(struct vm *vm, const struct mboot *mb,
+		   const struct image *mod, const char *cmdline);
+int multiboot_vcpu(struct vcpu *vcpu, const struct mboot *mb);
 
 /* mptable.c: Intel MP tables for the vCPUs and the IOAPIC. */
 int mptable_write(struct vm *vm, int nr_cpus);
