@@ -563,7 +563,7 @@ bexpect boot-proto-2cpus 0 '^bootproto: mp 2 cpus, ioapic id 2 at 0xfec00000$' '
 	boot --kernel "$B" --cpus 2 --mem 32
 bexpect boot-proto-no-initrd 0 '^bootproto: done$' '' -- boot --kernel "$B" --mem 32
 blines boot-proto-no-initrd-lines 0 '^bootproto: initrd'
-expect boot-not-bzimage 4 '' 'not a Linux kernel image' -- \
+expect boot-not-bzimage 4 '' 'neither a Linux kernel image .* nor a multiboot kernel' -- \
 	boot --kernel "$G/hello64.bin"
 cp "$B" "$BT/old.bin"
 printf '\012' | dd of="$BT/old.bin" bs=1 seek=518 conv=notrunc 2>/dev/null
@@ -576,6 +576,21 @@ expect boot-cmdline-too-long 4 '' 'the command line has 256 bytes, the kernel ta
 expect boot-initrd-too-big 4 '' 'do not fit between the kernel' -- \
 	boot --kernel "$B" --mem 17 --initrd "$BT/initrd"
 expect boot-no-kernel 2 '' 'missing --kernel' -- boot --mem 32
+# Multiboot (version 1): mboot.bin is flat (load addresses in its header),
+# mboot-elf.bin an ELF32; both print what they were handed and reset.
+M=$G/mboot.bin
+bexpect mboot 0 '^mboot: done$' '' -- \
+	boot --kernel "$M" --initrd "$BT/initrd" --append "mb cmdline" --mem 32
+blines mboot-lines 6 '^mboot: (magic 0x2badb002, cs 0x8 ds 0x10, protected mode, paging off, interrupts off|memory 639 KiB low, 31744 KiB high|cmdline "mb cmdline"|loader "khvctl"|mmap 4 entries, RAM 32383 KiB|module 30 bytes: initrd first line)$'
+bexpect mboot-elf 0 '^mboot: module 30 bytes: initrd first line$' '' -- \
+	boot --kernel "$G/mboot-elf.bin" --initrd "$BT/initrd" --mem 32
+bexpect mboot-2cpus 0 '^mboot: done$' '' -- boot --kernel "$M" --cpus 2 --mem 32
+# Header flags 0x10007 (bit 2: video mode information), checksum fixed.
+cp "$M" "$BT/video.bin"
+printf '\007\000\001\000\367\117\121\344' |
+	dd of="$BT/video.bin" bs=1 seek=4 conv=notrunc 2>/dev/null
+expect mboot-video-refused 4 '' 'requires video mode information' -- \
+	boot --kernel "$BT/video.bin"
 
 echo "1..$n"
 [ "$failed" = 0 ]
