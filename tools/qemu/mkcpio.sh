@@ -11,8 +11,8 @@
 # firmware files QEMU loads by name: kvmvapic.bin (pc), bios-256k.bin
 # (SeaBIOS), linuxboot_dma.bin (-kernel on pc), bios-microvm.bin (-kernel
 # on microvm). Under /khv/qemu/: kvmtrace.so, the firmware images of
-# guests/ and the test script check.sh. docs/qemu.md has sizes and the boot
-# cost measured with it.
+# guests/, the test scripts check.sh and check-linux.sh, ioctl-table.sh.
+# docs/qemu.md has sizes and the boot cost measured with it.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -63,7 +63,8 @@ done
 
 mkdir -p "$root/khv/qemu/guests"
 install -m 644 "$HERE/kvmtrace.so" "$root/khv/qemu/"
-install -m 755 "$HERE/check.sh" "$root/khv/qemu/"
+install -m 755 "$HERE/check.sh" "$HERE/check-linux.sh" "$HERE/ioctl-table.sh" \
+	"$root/khv/qemu/"
 install -m 644 "$HERE"/guests/*.bin "$root/khv/qemu/guests/"
 
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out"
