@@ -135,6 +135,8 @@ int khv_get_sregs(struct khv_vcpu *vcpu, struct kvm_sregs *s)
  * What the CPU would refuse at VM entry or on MOV to CR0/CR4/WRMSR EFER
  * (SDM 26.3.1.1; Vol. 3A 2.5, 9.8.5): IA-32e mode is on exactly when
  * EFER.LME and CR0.PG are, and then needs CR4.PAE; CS.L only in IA-32e mode.
+ * CR4.PCIDE outside IA-32e mode is taken, as KVM takes it: only MOV to CR4
+ * refuses it (4.10.1); a VM entry in that state fails (KVM_EXIT_FAIL_ENTRY).
  */
 static bool khv_sregs_valid(const struct kvm_sregs *s)
 {
@@ -149,8 +151,6 @@ static bool khv_sregs_valid(const struct kvm_sregs *s)
 	} else if (lma || s->cs.l) {
 		return false;
 	}
-	if ((s->cr4 & X86_CR4_PCIDE) && !lma)
-		return false;
 	if (s->cr3 & GENMASK_ULL(63, lma ? boot_cpu_data.x86_phys_bits : 32))
 		return false;
 	return true;

@@ -202,6 +202,33 @@ TEST_F(vcpufd, sregs_invalid_refused)
 	}
 }
 
+/*
+ * CR4.PCIDE outside IA-32e mode: only MOV to CR4 refuses it (SDM Vol. 3A,
+ * 4.10.1); KVM_SET_SREGS takes it, as KVM's upstream set_sregs_test expects
+ * of a vCPU in its reset state, and GET_SREGS gives it back.
+ */
+TEST_F(vcpufd, sregs_pcide_outside_long_mode)
+{
+	struct kvm_sregs sr, got;
+	unsigned int i;
+	bool pcid = false;
+
+	for (i = 0; self->vm->cpuid && i < self->vm->cpuid->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &self->vm->cpuid->entries[i];
+
+		if (e->function == 1)
+			pcid = e->ecx & (1u << 17);
+	}
+	if (!pcid)
+		SKIP(return, "no PCID in the supported CPUID");
+	vcpu_get_sregs(self->v, &sr);
+	ASSERT_EQ(0ULL, sr.efer & 0x400);
+	sr.cr4 |= 1u << 17;
+	ASSERT_EQ(0, ioctl(self->v->fd, KVM_SET_SREGS, &sr));
+	vcpu_get_sregs(self->v, &got);
+	EXPECT_EQ(sr.cr4, got.cr4);
+}
+
 TEST_F(vcpufd, bad_pointers_fault)
 {
 	void *bad = (void *)0x10;
