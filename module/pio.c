@@ -174,20 +174,34 @@ int khv_handle_io(struct khv_vcpu *vcpu)
 	return khv_pio_exit(vcpu);
 }
 
+/*
+ * Userspace may have lowered RCX during the exit (KVM's upstream
+ * userspace_io_test does): only as many items as RCX still asks for count
+ * as done, so RCX ends at 0 and the index moves by those items alone rather
+ * than RCX wrapping and the guest writing on past its buffer. A raised RCX
+ * simply leaves more items for the next exits.
+ */
 static int khv_complete_string(struct khv_vcpu *vcpu)
 {
 	struct khv_pio *pio = &vcpu->pio;
 	unsigned int reg = pio->in ? KHV_RDI : KHV_RSI;
-	u64 delta = (u64)pio->count * pio->size;
 	u64 mask = khv_addr_mask(pio->addr_size);
 	struct khv_guest_fault fault;
-	u64 index, rcx;
+	u64 index, rcx, delta, gla;
+	u32 done = pio->count;
 	int r;
 
-	if (pio->in) {
-		if (pio->df)
-			khv_reverse_items(vcpu->pio_data, pio->count, pio->size);
-		r = khv_guest_copy(vcpu, pio->gla, vcpu->pio_data, delta, true,
+	if (pio->rep)
+		done = min_t(u64, done, vcpu->gprs[KHV_RCX] & mask);
+	delta = (u64)done * pio->size;
+	if (pio->in && done) {
+		/* With DF = 1 the first items done are the highest ones. */
+		gla = pio->gla;
+		if (pio->df) {
+			gla += (u64)(pio->count - done) * pio->size;
+			khv_reverse_items(vcpu->pio_data, done, pio->size);
+		}
+		r = khv_guest_copy(vcpu, gla, vcpu->pio_data, delta, true,
 				   &fault);
 		if (r == KHV_WALK_FAULT) {
 			/* The guest changed its page tables meanwhile. */
@@ -203,7 +217,7 @@ static int khv_complete_string(struct khv_vcpu *vcpu)
 	index = pio->df ? index - delta : index + delta;
 	khv_write_sized(vcpu, reg, index, pio->addr_size);
 	if (pio->rep) {
-		rcx = (vcpu->gprs[KHV_RCX] & mask) - pio->count;
+		rcx = (vcpu->gprs[KHV_RCX] & mask) - done;
 		khv_write_sized(vcpu, KHV_RCX, rcx, pio->addr_size);
 		/* Items left: leave RIP, the instruction exits again. */
 		if (rcx & mask)
