@@ -278,21 +278,68 @@ static void khv_cpuid_runtime(struct khv_vcpu *vcpu, u32 leaf, u32 subleaf,
 			      &r[KHV_ECX], &r[KHV_EDX]);
 }
 
+/*
+ * Leaves with bits that follow the vCPU's state: leaf 1 (APIC, OSXSAVE,
+ * the irqchip's x2APIC and TSC deadline), 7 (OSPKE) and 0xd (the XSAVE
+ * size for XCR0). Every other answer stays the same for the vCPU until
+ * its table changes.
+ */
+static bool khv_cpuid_stateful(u32 leaf)
+{
+	return leaf == 1 || leaf == 7 || leaf == 0xd;
+}
+
+/*
+ * The answers to the other leaves are kept, the last one per vCPU: a guest
+ * asks the same leaf many times in a row (a loop, or a serialising CPUID),
+ * and a hit skips the table walks and the runtime hooks, about half of an
+ * in-kernel CPUID exit (docs/performance.md). KVM_SET_CPUID2 forgets it.
+ */
+static void khv_cpuid_keep(struct khv_vcpu *vcpu, u32 leaf, u32 sub,
+			   const u32 r[KHV_NR_CPUID_REGS])
+{
+	vcpu->cpuid_last.leaf = leaf;
+	vcpu->cpuid_last.subleaf = sub;
+	memcpy(vcpu->cpuid_last.regs, r, sizeof(vcpu->cpuid_last.regs));
+	vcpu->cpuid_last.valid = true;
+}
+
 void khv_vcpu_cpuid(struct khv_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx,
 		    u32 *edx)
 {
 	const struct khv_cpuid_table *t = vcpu->cpuid;
 	u32 leaf = *eax, sub = *ecx, r[KHV_NR_CPUID_REGS];
+	const u32 *hit = vcpu->cpuid_last.regs;
+	u32 entry;
 
+	if (vcpu->cpuid_last.valid && vcpu->cpuid_last.leaf == leaf &&
+	    vcpu->cpuid_last.subleaf == sub) {
+		*eax = hit[KHV_EAX];
+		*ebx = hit[KHV_EBX];
+		*ecx = hit[KHV_ECX];
+		*edx = hit[KHV_EDX];
+		return;
+	}
 	if (!t) {
 		khv_cpuid(vcpu->id, eax, ebx, ecx, edx);
 		khv_irq_cpuid(vcpu, leaf, ecx);
 		khv_fpu_cpuid_runtime(vcpu, leaf, sub, eax, ebx, ecx, edx);
+		/* The hooks above look at @leaf; the APIC ID is constant. */
+		if (!khv_cpuid_stateful(leaf)) {
+			r[KHV_EAX] = *eax;
+			r[KHV_EBX] = *ebx;
+			r[KHV_ECX] = *ecx;
+			r[KHV_EDX] = *edx;
+			khv_cpuid_keep(vcpu, leaf, sub, r);
+		}
 		return;
 	}
 	/* Userspace's table, as it was set: no APIC ID, no irqchip bits. */
-	leaf = khv_cpuid_query(t->entries, t->nent, leaf, sub, r);
-	khv_cpuid_runtime(vcpu, leaf, sub, r);
+	entry = khv_cpuid_query(t->entries, t->nent, leaf, sub, r);
+	khv_cpuid_runtime(vcpu, entry, sub, r);
+	/* The runtime bits follow the entry's leaf (a redirect included). */
+	if (!khv_cpuid_stateful(entry))
+		khv_cpuid_keep(vcpu, leaf, sub, r);
 	*eax = r[KHV_EAX];
 	*ebx = r[KHV_EBX];
 	*ecx = r[KHV_ECX];
@@ -335,6 +382,7 @@ void khv_cpuid_vcpu_free(struct khv_vcpu *vcpu)
 {
 	kvfree(vcpu->cpuid);
 	vcpu->cpuid = NULL;
+	vcpu->cpuid_last.valid = false;
 }
 
 /*
@@ -446,6 +494,7 @@ static long khv_cpuid_set(struct khv_vcpu *vcpu, struct kvm_cpuid2 __user *argp)
 	}
 	kvfree(vcpu->cpuid);
 	vcpu->cpuid = t;
+	vcpu->cpuid_last.valid = false;
 	return 0;
 }
 

@@ -90,15 +90,33 @@ static void khv_fix_error_code(struct khv_vcpu *vcpu, struct khv_event *ev)
 	ev->error_code = code ? (u16)ev->error_code : 0;
 }
 
+/*
+ * Nothing to queue or to wait for: no event from userspace, no irqchip, no
+ * interrupt window asked for, and none open from an earlier entry. Most
+ * entries of a VM without an irqchip are like that; they skip the three
+ * VMREADs below (docs/performance.md).
+ */
+static bool khv_events_idle(struct khv_vcpu *vcpu)
+{
+	const struct khv_user_events *uev = &vcpu->uev;
+
+	return !uev->nmi_pending && !uev->irq_pending && !uev->windows &&
+	       !vcpu->irq && !READ_ONCE(vcpu->run->request_interrupt_window);
+}
+
 void khv_events_prepare_entry(struct khv_vcpu *vcpu)
 {
 	struct khv_user_events *uev = &vcpu->uev;
 	struct khv_event *ev = &vcpu->event;
-	unsigned long rflags = khv_vmread(GUEST_RFLAGS);
-	u32 blocking = khv_vmread(GUEST_INTERRUPTIBILITY_INFO);
-	bool intr_ok = (rflags & X86_EFLAGS_IF) && !(blocking & KHV_SHADOW);
-	u32 want = 0, ctl;
+	unsigned long rflags;
+	u32 blocking, want = 0, ctl;
+	bool intr_ok;
 
+	if (khv_events_idle(vcpu))
+		goto fix;
+	rflags = khv_vmread(GUEST_RFLAGS);
+	blocking = khv_vmread(GUEST_INTERRUPTIBILITY_INFO);
+	intr_ok = (rflags & X86_EFLAGS_IF) && !(blocking & KHV_SHADOW);
 	if (uev->nmi_pending) {
 		if (!ev->pending &&
 		    !(blocking & (KHV_SHADOW | GUEST_INTR_STATE_NMI))) {
@@ -137,6 +155,8 @@ void khv_events_prepare_entry(struct khv_vcpu *vcpu)
 	ctl = khv_vmread(CPU_BASED_VM_EXEC_CONTROL);
 	if ((ctl & KHV_WINDOWS) != want)
 		khv_vmwrite(CPU_BASED_VM_EXEC_CONTROL, (ctl & ~KHV_WINDOWS) | want);
+	uev->windows = want;
+fix:
 	if (ev->pending)
 		khv_fix_error_code(vcpu, ev);
 }

@@ -409,7 +409,7 @@ int khv_irq_run_check(struct khv_vcpu *vcpu)
 			continue;
 		if (runnable)
 			return 1;
-		mark = local_clock();
+		mark = khv_stats_now();
 		wait_event_interruptible(virq->wq,
 					 khv_irq_should_wake(virq, if_on));
 		khv_stats_halt_wait(&vcpu->stats, mark);

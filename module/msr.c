@@ -467,12 +467,37 @@ int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 	return 0;
 }
 
+/*
+ * The intercepted MSRs guests read at a high rate, answered before the
+ * general dispatch of khv_msr_get() (its permission check, VMCS-field,
+ * SYSCALL, MTRR and MCE lookups come first): that walk was ~130
+ * instructions of an in-kernel RDMSR exit (docs/performance.md). Each
+ * answer is the one khv_msr_get() gives; anything else returns false.
+ */
+static bool khv_rdmsr_fast(struct khv_vcpu *vcpu, u32 index, u64 *val)
+{
+	switch (index) {
+	case MSR_EFER:
+		*val = khv_read_efer(vcpu);
+		return true;
+	case MSR_IA32_APICBASE:
+		*val = vcpu->apic_base;
+		return true;
+	case MSR_IA32_TSC:
+		*val = khv_guest_tsc(vcpu);
+		return true;
+	default:
+		return false;
+	}
+}
+
 int khv_handle_rdmsr(struct khv_vcpu *vcpu)
 {
 	u32 index = vcpu->gprs[KHV_RCX];
 	u64 val;
 
-	if (khv_msr_get(vcpu, index, &val, false)) {
+	if (!khv_rdmsr_fast(vcpu, index, &val) &&
+	    khv_msr_get(vcpu, index, &val, false)) {
 		khv_queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}

@@ -26,12 +26,15 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 #include <linux/uaccess.h>
+#include <asm/tsc.h>
 #include <asm/vmx.h>
 
 #include "ioctl.h"
@@ -127,9 +130,9 @@ static const struct khv_stat khv_vcpu_stats_defs[] = {
 	FIELD("user_hlt_exits",	user_hlt_exits,	COUNTER, 0),
 	FIELD("signal_exits",	signal_exits,	COUNTER, 0),
 	FIELD("halt_wakeup",	halt_wakeup,	COUNTER, 0),
-	FIELD("halt_wait_ns",	halt_wait_ns,	TIME_NS, -9),
-	FIELD("guest_time_ns",	guest_ns,	TIME_NS, -9),
-	FIELD("host_time_ns",	host_ns,	TIME_NS, -9),
+	FIELD("halt_wait_ns",	halt_wait_tsc,	TIME_NS, -9),
+	FIELD("guest_time_ns",	guest_tsc,	TIME_NS, -9),
+	FIELD("host_time_ns",	host_tsc,	TIME_NS, -9),
 };
 
 static const struct khv_stat khv_vm_stats_defs[] = {
@@ -186,14 +189,23 @@ static void khv_stats_sum_exits(const struct khv_vcpu_stats *s, u64 *all,
 			*named += READ_ONCE(s->exits[khv_vcpu_stats_defs[i].arg]);
 }
 
+/* The time counters hold TSC cycles (stats.h); tsc_khz is the TSC's rate. */
+static u64 khv_stats_tsc_to_ns(u64 cycles)
+{
+	unsigned int khz = READ_ONCE(tsc_khz);
+
+	return khz ? mul_u64_u32_div(cycles, NSEC_PER_MSEC, khz) : cycles;
+}
+
 static u64 khv_stats_vcpu_value(const struct khv_vcpu_stats *s,
 				const struct khv_stat *d)
 {
-	u64 all, named;
+	u64 all, named, v;
 
 	switch (d->src) {
 	case SRC_FIELD:
-		return READ_ONCE(*(const u64 *)((const u8 *)s + d->arg));
+		v = READ_ONCE(*(const u64 *)((const u8 *)s + d->arg));
+		return d->flags == TIME_NS ? khv_stats_tsc_to_ns(v) : v;
 	case SRC_REASON:
 		return READ_ONCE(s->exits[d->arg]);
 	case SRC_EXITS:
@@ -368,13 +380,13 @@ long khv_stats_vcpu_fd(struct khv_vcpu *vcpu)
 
 void khv_stats_run_begin(struct khv_vcpu_stats *s)
 {
-	s->host_mark = local_clock();
+	s->host_mark = khv_stats_now();
 }
 
 void khv_stats_run_end(struct khv_vcpu_stats *s, const struct kvm_run *run,
 		       long r)
 {
-	khv_stats_add_time(&s->host_ns, s->host_mark, local_clock());
+	khv_stats_add_time(&s->host_tsc, s->host_mark, khv_stats_now());
 	khv_stats_inc(&s->user_exits);
 	if (r == -EINTR) {
 		khv_stats_inc(&s->signal_exits);

@@ -13,6 +13,7 @@
 
 #include <linux/compiler.h>
 #include <linux/sched/clock.h>
+#include <asm/msr.h>
 #include <linux/types.h>
 #include <asm/vmx.h>
 
@@ -37,12 +38,18 @@ struct khv_vcpu_stats {
 	u64 user_hlt_exits;		/* ... with KVM_EXIT_HLT */
 	u64 signal_exits;		/* ... with EINTR (KVM_EXIT_INTR) */
 	u64 halt_wakeup;		/* in-kernel HLT waits ended */
-	u64 halt_wait_ns;		/* asleep in them */
-	u64 guest_ns;			/* in VMX non-root operation */
-	u64 host_ns;			/* in KVM_RUN, neither of the two */
+	/*
+	 * The times count TSC cycles, turned into ns when read (stats.c):
+	 * they are taken twice per VM exit, and a RDTSC is a small part of
+	 * the path length of local_clock() (docs/performance.md). VMX hosts
+	 * have an invariant TSC, and a negative delta is never added.
+	 */
+	u64 halt_wait_tsc;		/* asleep in them */
+	u64 guest_tsc;			/* in VMX non-root operation */
+	u64 host_tsc;			/* in KVM_RUN, neither of the two */
 
 	/*
-	 * local_clock() when the vCPU last entered the guest and when it
+	 * khv_stats_now() when the vCPU last entered the guest and when it
 	 * last came back to the host (KVM_RUN's start, a VM exit, the end of
 	 * a halt wait): host time is charged at each entry and at the end of
 	 * KVM_RUN, so it is current for a vCPU that runs on.
@@ -87,29 +94,35 @@ static inline void khv_stats_add_time(u64 *counter, u64 from, u64 to)
 		khv_stats_add(counter, to - from);
 }
 
+/* The clock of the time counters: TSC cycles (see struct khv_vcpu_stats). */
+static inline u64 khv_stats_now(void)
+{
+	return rdtsc();
+}
+
 /* run.c, interrupts off: right before and right after VMLAUNCH/VMRESUME. */
 static inline void khv_stats_guest_enter(struct khv_vcpu_stats *s)
 {
-	s->entry_mark = local_clock();
-	khv_stats_add_time(&s->host_ns, s->host_mark, s->entry_mark);
+	s->entry_mark = khv_stats_now();
+	khv_stats_add_time(&s->host_tsc, s->host_mark, s->entry_mark);
 }
 
 static inline void khv_stats_guest_exit(struct khv_vcpu_stats *s)
 {
-	s->host_mark = local_clock();
-	khv_stats_add_time(&s->guest_ns, s->entry_mark, s->host_mark);
+	s->host_mark = khv_stats_now();
+	khv_stats_add_time(&s->guest_tsc, s->entry_mark, s->host_mark);
 }
 
 /*
- * irq_vcpu.c: an in-kernel HLT wait that began at @mark (local_clock()).
+ * irq_vcpu.c: an in-kernel HLT wait that began at @mark (khv_stats_now()).
  * It is not host time: the host mark moves past it.
  */
 static inline void khv_stats_halt_wait(struct khv_vcpu_stats *s, u64 mark)
 {
-	u64 now = local_clock();
+	u64 now = khv_stats_now();
 
 	if ((s64)(now - mark) > 0) {
-		khv_stats_add(&s->halt_wait_ns, now - mark);
+		khv_stats_add(&s->halt_wait_tsc, now - mark);
 		s->host_mark += now - mark;
 	}
 	khv_stats_inc(&s->halt_wakeup);

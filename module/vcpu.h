@@ -59,6 +59,7 @@ struct khv_user_events {
 	bool irq_soft;			/* INT n, from VCPU_EVENTS only */
 	u8 irq_vector;
 	bool nmi_pending;		/* without an irqchip (else the APIC's) */
+	bool windows;			/* window exits asked for (inject.c) */
 	bool sigmask_active;
 	sigset_t sigmask;		/* blocked while in KVM_RUN */
 	sigset_t saved_sigmask;		/* the thread's own, put back after */
@@ -143,6 +144,12 @@ struct khv_vcpu {
 
 	/* KVM_SET_CPUID2's table (cpuid.c), NULL: khv's default table. */
 	struct khv_cpuid_table *cpuid;
+	/* The last CPUID answer that follows no vCPU state (cpuid.c). */
+	struct {
+		bool valid;
+		u32 leaf, subleaf;
+		u32 regs[4];
+	} cpuid_last;
 
 	/* In-kernel local APIC (irq_vcpu.c), NULL without an irqchip. */
 	struct khv_vcpu_irq *irq;
