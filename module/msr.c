@@ -360,6 +360,9 @@ int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val, bool host)
 		*val = vcpu->msrs.misc_enable;
 		return 0;
 	case MSR_PLATFORM_INFO:
+		/* KVM_CAP_MSR_PLATFORM_INFO turned off (vm.c). */
+		if (!host && READ_ONCE(vcpu->vm->platform_info_hidden))
+			return 1;
 		*val = vcpu->msrs.platform_info;
 		return 0;
 	case MSR_IA32_UCODE_REV:

@@ -200,7 +200,10 @@ static int vm_create_vcpu(struct khv_vm *vm, unsigned long id)
 		return -EINVAL;
 
 	mutex_lock(&vm->lock);
-	if (vm->nr_vcpus >= KHV_MAX_VCPUS) {
+	/* The first vCPU fixes the id limit, if KVM_ENABLE_CAP did not. */
+	if (!vm->max_vcpu_ids)
+		vm->max_vcpu_ids = KHV_MAX_VCPU_ID;
+	if (vm->nr_vcpus >= KHV_MAX_VCPUS || id >= vm->max_vcpu_ids) {
 		r = -EINVAL;
 	} else if (test_bit(id, vm->vcpu_ids)) {
 		r = -EEXIST;
@@ -426,6 +429,46 @@ static int vm_set_memory_region2(struct khv_vm *vm, const void __user *argp)
 }
 #endif
 
+/*
+ * KVM_ENABLE_CAP on the VM fd. KVM_CAP_MSR_PLATFORM_INFO (on at creation,
+ * as in KVM): whether the guest may read MSR_PLATFORM_INFO; args[0] 0 makes
+ * its RDMSR #GP (userspace reads and writes it either way).
+ * KVM_CAP_MAX_VCPU_ID: vCPU ids below args[0] (at most KVM_CAP_MAX_VCPU_ID's
+ * answer), fixed once set or once a vCPU exists; setting the same value
+ * again succeeds (api.rst 7.32). Flags and capabilities khv cannot enable:
+ * EINVAL, as KVM.
+ */
+static int vm_enable_cap(struct khv_vm *vm, const void __user *argp)
+{
+	struct kvm_enable_cap cap;
+	int r;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	if (cap.flags)
+		return -EINVAL;
+	switch (cap.cap) {
+	case KVM_CAP_MSR_PLATFORM_INFO:
+		WRITE_ONCE(vm->platform_info_hidden, !cap.args[0]);
+		return 0;
+	case KVM_CAP_MAX_VCPU_ID:
+		if (cap.args[0] > KHV_MAX_VCPU_ID)
+			return -EINVAL;
+		mutex_lock(&vm->lock);
+		r = -EINVAL;
+		if (vm->max_vcpu_ids == cap.args[0]) {
+			r = 0;
+		} else if (!vm->max_vcpu_ids) {
+			vm->max_vcpu_ids = cap.args[0];
+			r = 0;
+		}
+		mutex_unlock(&vm->lock);
+		return r;
+	default:
+		return -EINVAL;
+	}
+}
+
 /* Capabilities of the VM fd's own ioctls and of memory slots. */
 long khv_vm_check_extension(long cap)
 {
@@ -433,6 +476,8 @@ long khv_vm_check_extension(long cap)
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_ENABLE_CAP_VM:		/* vm_enable_cap() */
+	case KVM_CAP_MSR_PLATFORM_INFO:
 #ifdef KVM_CAP_USER_MEMORY2
 	case KVM_CAP_USER_MEMORY2:
 #endif
@@ -476,6 +521,8 @@ static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 		return khv_sched_vm_ioctl(vm, cmd, argp);
 	case KVM_CHECK_EXTENSION:
 		return khv_check_extension(arg);
+	case KVM_ENABLE_CAP:
+		return vm_enable_cap(vm, argp);
 	case KVM_CREATE_IRQCHIP:
 	case KVM_IRQ_LINE:
 	case KVM_IRQ_LINE_STATUS:

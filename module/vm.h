@@ -52,6 +52,10 @@ struct khv_vm {
 	 */
 	u64 tss_addr;
 	u64 identity_map_addr;
+	/* KVM_CAP_MSR_PLATFORM_INFO turned off: guest RDMSR of it #GPs. */
+	bool platform_info_hidden;
+	/* vCPU ids below this (KVM_CAP_MAX_VCPU_ID); 0: not fixed yet. */
+	u32 max_vcpu_ids;
 };
 
 int khv_vm_create(unsigned long type);		/* returns the new VM fd */

@@ -608,6 +608,48 @@ TEST(guest_gp)
 	vm_destroy(vm);
 }
 
+/*
+ * KVM_CAP_MSR_PLATFORM_INFO: on at VM creation; KVM_ENABLE_CAP on the VM fd
+ * with args[0] 0 makes the guest's RDMSR of PLATFORM_INFO #GP and 1 lets it
+ * read again, while userspace reads and writes it either way. Flags and a
+ * capability that cannot be enabled: EINVAL.
+ */
+TEST(platform_info_cap)
+{
+	struct vm *vm = vm_create_with_mem(VM_BASE_MEM_SIZE);
+	struct vcpu *v = vcpu_add(vm, 0);
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_MSR_PLATFORM_INFO };
+	uint64_t val;
+
+	ASSERT_EQ(1, ioctl(vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MSR_PLATFORM_INFO));
+	guest_start(vm, v);
+	ASSERT_EQ(1, set1(v->fd, MSR_PLATFORM_INFO, 0xff00));
+	ASSERT_EQ(0, guest_op(vm, v, MO_RDMSR, MSR_PLATFORM_INFO, &val));
+	EXPECT_EQ(0xff00ULL, val);
+
+	cap.args[0] = 0;
+	ASSERT_EQ(0, ioctl(vm->fd, KVM_ENABLE_CAP, &cap));
+	EXPECT_EQ(1, guest_op(vm, v, MO_RDMSR, MSR_PLATFORM_INFO, &val));
+	EXPECT_EQ(0xff00ULL, must_get(_metadata, v->fd, MSR_PLATFORM_INFO));
+	ASSERT_EQ(1, set1(v->fd, MSR_PLATFORM_INFO, 0xfe00));
+
+	cap.args[0] = 1;
+	ASSERT_EQ(0, ioctl(vm->fd, KVM_ENABLE_CAP, &cap));
+	val = 0;
+	ASSERT_EQ(0, guest_op(vm, v, MO_RDMSR, MSR_PLATFORM_INFO, &val));
+	EXPECT_EQ(0xfe00ULL, val);
+
+	cap.flags = 1;
+	EXPECT_EQ(-1, ioctl(vm->fd, KVM_ENABLE_CAP, &cap));
+	EXPECT_EQ(EINVAL, errno);
+	cap.flags = 0;
+	cap.cap = KVM_CAP_USER_MEMORY;
+	EXPECT_EQ(-1, ioctl(vm->fd, KVM_ENABLE_CAP, &cap));
+	EXPECT_EQ(EINVAL, errno);
+	vcpu_free(v);
+	vm_destroy(vm);
+}
+
 /* Machine-check MSRs in the guest: present, all-or-nothing controls. */
 TEST(guest_mce_msrs)
 {

@@ -90,6 +90,43 @@ TEST_F(vmfd, create_vcpu_id_limit)
 	EXPECT_LE(0, ioctl(self->vm, KVM_CREATE_VCPU, max_id - 1));
 }
 
+static int enable_cap(int fd, uint32_t cap, uint64_t arg0)
+{
+	struct kvm_enable_cap c = { .cap = cap, .args = { arg0 } };
+
+	return ioctl(fd, KVM_ENABLE_CAP, &c);
+}
+
+/*
+ * KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID) lowers the id limit once (api.rst
+ * 7.32): above the capability's answer EINVAL, then only the same value
+ * again, and KVM_CREATE_VCPU refuses ids from the new limit up.
+ */
+TEST_F(vmfd, enable_cap_max_vcpu_id)
+{
+	long max_id = ioctl(self->vm, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
+
+	ASSERT_LT(2, max_id);
+	EXPECT_EQ(1, ioctl(self->vm, KVM_CHECK_EXTENSION, KVM_CAP_ENABLE_CAP_VM));
+	EXPECT_EQ(-1, enable_cap(self->vm, KVM_CAP_MAX_VCPU_ID, max_id + 1));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, enable_cap(self->vm, KVM_CAP_MAX_VCPU_ID, 2));
+	EXPECT_EQ(0, enable_cap(self->vm, KVM_CAP_MAX_VCPU_ID, 2));
+	EXPECT_EQ(-1, enable_cap(self->vm, KVM_CAP_MAX_VCPU_ID, 3));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->vm, KVM_CREATE_VCPU, 2L));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_LE(0, ioctl(self->vm, KVM_CREATE_VCPU, 1L));
+}
+
+/* After the first vCPU the default limit is fixed: another fails. */
+TEST_F(vmfd, enable_cap_max_vcpu_id_after_vcpu)
+{
+	ASSERT_LE(0, ioctl(self->vm, KVM_CREATE_VCPU, 0L));
+	EXPECT_EQ(-1, enable_cap(self->vm, KVM_CAP_MAX_VCPU_ID, 4));
+	EXPECT_EQ(EINVAL, errno);
+}
+
 /*
  * Exactly KVM_CAP_MAX_VCPUS vCPUs fit in one VM, with any ids below
  * MAX_VCPU_ID; the next one is refused with EINVAL.
