@@ -27,7 +27,7 @@ GUEST_DECLARE(cpuid_query16);
 #define CPUID1_ECX_OSXSAVE	(1u << 27)
 #define CPUID7_ECX_OSPKE	(1u << 4)
 /* The 6.1 KVM selftests read the supported CPUID into 100 entries, once. */
-#define SELFTESTS_MAX_NENT	100
+#define SELFTESTS_MAX_NENT	100u
 
 static struct kvm_cpuid2 *cpuid_alloc(uint32_t nent)
 {

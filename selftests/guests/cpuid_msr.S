@@ -62,3 +62,5 @@ gp:	movl $1, MO_GP_GPA
 	addq $2, (%rsp)			/* past the RDMSR/WRMSR */
 	iretq
 GUEST_END(msr_op64)
+
+	.section .note.GNU-stack, "", @progbits

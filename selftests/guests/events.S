@@ -149,3 +149,5 @@ stubs:
 idtr:	.word 256 * 16 - 1
 	.quad EV_IDT_GPA
 GUEST_END(events64)
+
+	.section .note.GNU-stack, "", @progbits
