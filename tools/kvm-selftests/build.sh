@@ -10,8 +10,9 @@
 #   build.sh --bundle LIST    print a directory "kvm-selftests" to pass to
 #                             tools/testvm/run --add: the in-VM helper
 #                             (vm-lib.sh), the list and the programs LIST names
-#                             (a file, one test a line, # comments; "all" for
-#                             every test). Made once per content, never changed.
+#                             (a file of "TEST [ARGS...]" lines, # comments;
+#                             "all" for every test). Made once per content,
+#                             never changed.
 #
 # The cache directory's name carries a hash of the package version, the
 # local patch and this recipe, so a new linux-source-6.1 or a changed patch
@@ -106,21 +107,22 @@ esac
 # --bundle: an immutable directory per content, so concurrent runs never see
 # one half-written.
 if [ "$list" = all ]; then
-	names=$(cat "$DIR/tests")
+	lines=$(cat "$DIR/tests")
 else
 	[ -f "$list" ] || die "list $list not found"
-	names=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$list" | awk '{ print $1 }')
+	lines=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$list")
 fi
+names=$(printf '%s\n' "$lines" | awk '{ print $1 }')
 for n in $names; do
 	grep -qx "$n" "$DIR/tests" || die "$list: unknown test '$n'"
 done
-bhash=$( { printf '%s\n' "$names"; cat "$HERE/vm-lib.sh"; } | sha256sum | cut -c1-12)
+bhash=$( { printf '%s\n' "$lines"; cat "$HERE/vm-lib.sh"; } | sha256sum | cut -c1-12)
 B=$DIR/bundle-$bhash/kvm-selftests
 if [ ! -f "$B/.done" ]; then
 	rm -rf "$DIR/bundle-$bhash"
 	mkdir -p "$B/bin"
 	install -m 644 "$HERE/vm-lib.sh" "$B/vm-lib.sh"
-	printf '%s\n' "$names" >"$B/list"
+	printf '%s\n' "$lines" >"$B/list"
 	for n in $names; do
 		ln "$DIR/bin/$n" "$B/bin/$n" 2>/dev/null || cp "$DIR/bin/$n" "$B/bin/$n"
 	done

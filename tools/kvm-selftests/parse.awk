@@ -34,7 +34,7 @@ function save(   f, i) {
 	close(f)
 }
 
-function summary(res,   s) {
+function summary(res, rc,   s) {
 	if (kreport != "")
 		s = "kernel: " kreport
 	if (res == "skip" && skip != "")
@@ -42,12 +42,17 @@ function summary(res,   s) {
 	if (assert_loc != "") {
 		s = (s != "" ? s "; " : "") (assert_msg != "" ? assert_msg : "assertion") \
 			" [" assert_loc (assert_errno != "" ? ", " assert_errno : "") "]"
+	} else if (res == "timeout") {
+		s = (s != "" ? s "; " : "") assert_msg
+	} else if (res == "fail" && rc + 0 > 128) {
+		s = (s != "" ? s "; " : "") "killed by signal " (rc - 128) \
+			(rc == 139 ? " (SIGSEGV)" : rc == 134 ? " (SIGABRT)" : "")
 	}
 	return s
 }
 
 function emit(res, rc, secs,   s) {
-	s = summary(res)
+	s = summary(res, rc)
 	# A kernel report (WARNING, BUG, ...) fails the case in the runner's
 	# tally too; the table says so instead of "pass".
 	if (res == "pass" && kreport != "")
@@ -127,10 +132,25 @@ in_assert == 3 {
 	# there is no addr2line) comes before the message.
 	if (line ~ /addr2line|^ +[0-9]+\t/)
 		next
-	if (line ~ /^  /)
+	if (line ~ /^  /) {
 		assert_msg = trim(line)
-	in_assert = 0
+		in_assert = 4
+		nmsg = 1
+	} else {
+		in_assert = 0
+	}
 	next
+}
+
+# A message of several lines (e.g. the memslot a failed
+# KVM_SET_USER_MEMORY_REGION named), all indented.
+in_assert == 4 {
+	if (line ~ /^  [^ ]/ && nmsg < 6) {
+		assert_msg = assert_msg " " trim(line)
+		nmsg++
+		next
+	}
+	in_assert = 0
 }
 
 line ~ /# SKIP|skipping test/ {

@@ -115,7 +115,7 @@ kvm_intel of the test kernel, then on khv with \`/dev/kvm\` a symlink to
 | khv | $(meta khv) |
 | selftests | $(meta source) |
 | test VM | kernel $(meta kernel), Bochs \`corei7_haswell_4770\`, $(meta cpus) CPUs, 2 GiB |
-| boots | $(meta boots) |
+| boots | $(meta boots)$( [ -z "$(meta reused)" ] || echo "; reused: $(meta reused)") |
 | kvm_intel | $(counts kvm_intel) |
 | khv | $(counts khv) |
 

@@ -16,6 +16,9 @@
 #   --cpus N        test VM CPUs (2)
 #   --no-skip       also run the tests skip.txt leaves out
 #   --report FILE   then write the Markdown table (report.sh) to FILE
+#   --reuse DIR     take the results of the hypervisors not in --hv from an
+#                   earlier run directory (e.g. --hv khv --reuse DIR: a new
+#                   khv column beside an earlier kvm_intel baseline)
 #
 # DIR/results.tsv: HV TEST RESULT RC SECS FIRST-FAILURE, one line per test
 # and hypervisor (parse.awk), DIR/meta: what ran, DIR/out/HV.TEST.txt: each
@@ -36,6 +39,7 @@ max_boots=4
 cpus=2
 noskip=0
 report=
+reuse=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) dir=$2; shift ;;
@@ -47,7 +51,8 @@ while [ $# -gt 0 ]; do
 	--cpus) cpus=$2; shift ;;
 	--no-skip) noskip=1 ;;
 	--report) report=$2; shift ;;
-	-h|--help) sed -n '4,25p' "$0" >&2; exit 2 ;;
+	--reuse) reuse=$(realpath "$2"); shift ;;
+	-h|--help) sed -n '4,28p' "$0" >&2; exit 2 ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -154,11 +159,29 @@ while [ $boot -lt "$max_boots" ]; do
 	[ $progress = 1 ] || { echo "kvm-selftests: boot $boot ran no test; giving up" >&2; break; }
 done
 
+reused=
+if [ -n "$reuse" ]; then
+	[ -f "$reuse/results.tsv" ] && [ -f "$reuse/meta" ] || die "no results in $reuse"
+	for hv in kvm_intel khv; do
+		case " $hvs " in *" $hv "*) continue ;; esac
+		awk -F '\t' -v h="$hv" '$1 == h' "$reuse/results.tsv" >>"$dir/results.tsv"
+		cp "$reuse/out/$hv".*.txt "$dir/out/" 2>/dev/null
+		reused+="$hv from the run of $(sed -n 's/^date=//p' "$reuse/meta")"
+		reused+=" ($(sed -n "s/^$hv=//p" "$reuse/meta"))"
+		[ $hv = khv ] && khv_desc=$(sed -n 's/^khv=//p' "$reuse/meta")
+		hvs+=" $hv"
+		todo[$hv]=$(sed -n "s/^notrun_$hv=//p" "$reuse/meta")
+	done
+fi
+
 {
 	echo "date=$(date -u +%Y-%m-%d)"
+	echo "reused=$reused"
 	echo "khv=$khv_desc"
 	echo "source=linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1)"
-	echo "kernel=$(cat "$("$REPO/tools/testvm/kernel.sh" --print-dir)/include/config/kernel.release")"
+	kver=$(cat "$("$REPO/tools/testvm/kernel.sh" --print-dir)/include/config/kernel.release")
+	echo "kernel=$kver"
+	echo "kvm_intel=the test kernel's, $kver"
 	echo "cpus=$cpus"
 	echo "boots=$boot"
 	echo "timeout=$per_test"

@@ -15,6 +15,12 @@ KVMST_TIMEOUT=${KVMST_TIMEOUT:-600}
 
 _kvmst_up() { cut -d' ' -f1 /proc/uptime; }
 
+# POSIX semaphores (sem_open, hardware_disable_test) live in /dev/shm, which
+# the test VM's /init does not mount.
+if ! grep -q ' /dev/shm ' /proc/mounts; then
+	mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
+fi
+
 # _kvmst_exec HV TEST [ARGS...]: run one program under a watchdog, print its
 # output (the tail of it when long) and one KVMST-RESULT line the host's
 # report script reads. Exit code: 0 pass, 4 skip, other fail.
@@ -75,29 +81,38 @@ kvmst_unuse_khv()
 	return 0
 }
 
-# kvmst_list HV [TEST...]: run the tests named (default: the bundle's list).
+# kvmst_list HV [TEST...]: run the tests named, or else every line
+# "TEST [ARGS...]" of the bundle's list.
 kvmst_list()
 {
-	local hv=$1 t
+	local hv=$1 t args
 	shift
-	[ $# -gt 0 ] || set -- $(cat "$KVMST_DIR/list")
-	for t in "$@"; do
-		kvmst "$hv" "$t"
-	done
+	if [ $# -gt 0 ]; then
+		for t in "$@"; do
+			kvmst "$hv" "$t"
+		done
+		return
+	fi
+	while read -r t args <&3; do
+		[ -n "$t" ] && kvmst "$hv" "$t" $args
+	done 3<"$KVMST_DIR/list"
 }
 
 # kvmst_khv_list [TEST...]: the tests on khv through a /dev/kvm symlink; if
 # /dev/kvm cannot be made, each test is reported failed (never silently lost).
 kvmst_khv_list()
 {
-	local t
-	[ $# -gt 0 ] || set -- $(cat "$KVMST_DIR/list")
+	local t args
 	if kvmst_use_khv; then
 		kvmst_list khv "$@"
 		kvmst_unuse_khv
-	else
+	elif [ $# -gt 0 ]; then
 		for t in "$@"; do
 			check "kvm-selftests:khv:$t" false
 		done
+	else
+		while read -r t args <&3; do
+			[ -n "$t" ] && check "kvm-selftests:khv:$t" false
+		done 3<"$KVMST_DIR/list"
 	fi
 }
