@@ -8,10 +8,27 @@
 export PATH=/khv/bin:/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/tmp
 
+# The UART sends what the plan printed after the write returned: wait until
+# its transmit count stops moving, or the end of a long output is lost when
+# the machine goes off (seen with plans that end in a large report).
+drain_console()
+{
+	local prev= cur i=0
+
+	while [ $i -lt 20 ]; do
+		cur=$(grep '^0:' /proc/tty/driver/serial 2>/dev/null)
+		[ -z "$cur" ] || [ "$cur" = "$prev" ] && return
+		prev=$cur
+		sleep 1
+		i=$((i + 1))
+	done
+}
+
 # ACPI S5 makes Bochs exit; without ACPI (acpi=off) a reboot, which the
 # kernel does by a triple fault (reboot=triple), ends Bochs as well.
 power_off()
 {
+	drain_console
 	if [ -d /sys/firmware/acpi ]; then
 		poweroff -f
 	else
