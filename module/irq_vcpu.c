@@ -370,11 +370,20 @@ int khv_irq_run_check(struct khv_vcpu *vcpu)
 		flags = khv_irqchip_lock(virq->chip);
 		init = apic->init_pending;
 		if (init) {
-			apic->init_pending = false;
+			/*
+			 * A SIPI may already follow the INIT when this thread
+			 * gets here late (the BSP sends INIT, SIPI in a row):
+			 * the reset must not lose it, or the AP waits forever.
+			 */
+			bool sipi_after = apic->sipi_pending;
+
+			vector = apic->sipi_vector;
 			khv_lapic_reset(apic, khv_irq_is_bsp(vcpu), true);
 			apic->mp_state = khv_irq_is_bsp(vcpu) ?
 					 KVM_MP_STATE_RUNNABLE :
 					 KVM_MP_STATE_INIT_RECEIVED;
+			apic->sipi_pending = sipi_after;
+			apic->sipi_vector = vector;
 		}
 		sipi = apic->mp_state == KVM_MP_STATE_INIT_RECEIVED &&
 		       apic->sipi_pending;

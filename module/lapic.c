@@ -260,7 +260,9 @@ int khv_lapic_accept(struct khv_lapic *apic, const struct khv_apic_irq *irq)
 		/* INIT level de-assert only synchronises arbitration IDs. */
 		if (irq->level && !irq->assert)
 			return 0;
+		/* A SIPI sent before this INIT is void; one sent after counts. */
 		apic->init_pending = true;
+		apic->sipi_pending = false;
 		break;
 	case KHV_DM_SIPI:
 		/* Only a processor waiting for SIPI takes one (10.4.4.1). */

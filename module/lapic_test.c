@@ -448,6 +448,24 @@ static void lapic_test_ipi_logical_lowest(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, khv_lapic_pending(&w->apic[3]), 0x91);
 }
 
+/* INIT, SIPI in a row before the AP ran: the SIPI stays; a later INIT voids it. */
+static void lapic_test_init_sipi_order(struct kunit *test)
+{
+	struct fake_world *w = world_new(test);
+	struct khv_lapic *ap = &w->apic[1];
+
+	ap->mp_state = KVM_MP_STATE_UNINITIALIZED;
+	khv_lapic_mmio_write(&w->apic[0], APIC_ICR2, 1U << 24);
+	khv_lapic_mmio_write(&w->apic[0], APIC_ICR, 0xc500);
+	khv_lapic_mmio_write(&w->apic[0], APIC_ICR, 0x4609);
+	KUNIT_EXPECT_TRUE(test, ap->init_pending);
+	KUNIT_EXPECT_TRUE(test, ap->sipi_pending);
+	KUNIT_EXPECT_EQ(test, ap->sipi_vector, 9);
+	khv_lapic_mmio_write(&w->apic[0], APIC_ICR, 0xc500);
+	KUNIT_EXPECT_TRUE(test, ap->init_pending);
+	KUNIT_EXPECT_FALSE(test, ap->sipi_pending);
+}
+
 static void lapic_test_nmi_init_sipi(struct kunit *test)
 {
 	struct fake_world *w = world_new(test);
@@ -798,6 +816,7 @@ static struct kunit_case lapic_test_cases[] = {
 	KUNIT_CASE(lapic_test_ipi_fixed_and_shorthands),
 	KUNIT_CASE(lapic_test_ipi_logical_lowest),
 	KUNIT_CASE(lapic_test_nmi_init_sipi),
+	KUNIT_CASE(lapic_test_init_sipi_order),
 	KUNIT_CASE(lapic_test_timer_oneshot),
 	KUNIT_CASE(lapic_test_timer_periodic),
 	KUNIT_CASE(lapic_test_timer_tsc_deadline),
