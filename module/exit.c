@@ -7,6 +7,7 @@
  * a silent loop.
  */
 #include <linux/kvm.h>
+#include <linux/kvm_para.h>
 #include <linux/percpu.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
@@ -179,6 +180,26 @@ static int khv_exit_ud(struct khv_vcpu *vcpu)
 }
 
 /*
+ * VMCALL with KVM's hypercall convention (Documentation/virt/kvm/x86/
+ * hypercalls.rst): number in RAX, result in RAX. khv implements none of
+ * KVM's hypercalls (its CPUID does not announce KVM's paravirt features),
+ * so every number answers -KVM_ENOSYS, as KVM does for one it does not
+ * know, and a caller above CPL 0 -KVM_EPERM. Outside 64-bit mode the
+ * result is 32 bits wide.
+ */
+static int khv_exit_vmcall(struct khv_vcpu *vcpu)
+{
+	unsigned int cpl = (khv_vmread(GUEST_SS_AR_BYTES) >> 5) & 3;
+	unsigned long ret = cpl ? -KVM_EPERM : -KVM_ENOSYS;
+
+	if (!khv_cs_64bit(vcpu))
+		ret = (u32)ret;
+	vcpu->gprs[KHV_RAX] = ret;
+	khv_skip_instruction(vcpu);
+	return 1;
+}
+
+/*
  * MOV DR: the debug registers are the host's, so the guest's live here and
  * never reach the hardware (guest breakpoints do not fire yet). CPL and
  * DR7.GD checks precede the exit (SDM 25.1.1).
@@ -260,7 +281,7 @@ static const khv_exit_handler khv_exit_handlers[] = {
 	[EXIT_REASON_HLT]			= khv_exit_hlt,
 	[EXIT_REASON_INVD]			= khv_exit_skip,
 	[EXIT_REASON_INVLPG]			= khv_exit_invlpg,
-	[EXIT_REASON_VMCALL]			= khv_exit_ud,
+	[EXIT_REASON_VMCALL]			= khv_exit_vmcall,
 	[EXIT_REASON_VMCLEAR]			= khv_exit_ud,
 	[EXIT_REASON_VMLAUNCH]			= khv_exit_ud,
 	[EXIT_REASON_VMPTRLD]			= khv_exit_ud,

@@ -16,6 +16,7 @@
 GUEST_DECLARE(hlt16); GUEST_DECLARE(hlt32); GUEST_DECLARE(hlt64);
 GUEST_DECLARE(cpuid16); GUEST_DECLARE(cpuid32); GUEST_DECLARE(cpuid64);
 GUEST_DECLARE(triple16); GUEST_DECLARE(triple32); GUEST_DECLARE(triple64);
+GUEST_DECLARE(vmcall32); GUEST_DECLARE(vmcall64);
 
 FIXTURE(guest) {
 	struct vm *vm;
@@ -215,6 +216,29 @@ TEST(real_to_long_mode_switch)
 	EXPECT_EQ(1, sr.cs.l);
 
 	EXPECT_EQ(REPORT_DONE, vcpu_run_report(v)) TH_LOG("%s", vcpu_exit_str(v));
+	vcpu_free(v);
+	vm_destroy(vm);
+}
+
+/*
+ * An unknown hypercall number: -KVM_ENOSYS (-1000) in RAX, in the kernel
+ * (no exit to userspace), and the guest goes on after VMCALL; 32 bits wide
+ * outside 64-bit mode.
+ */
+TEST(vmcall_unknown_hypercall)
+{
+	struct vm *vm = vm_create_with_mem(VM_BASE_MEM_SIZE);
+	struct vcpu *v = vcpu_add(vm, 0);
+
+	start(vm, v, MODE_LONG64, GUEST_CODE(vmcall64));
+	ASSERT_EQ(REPORT_VALUE, vcpu_run_report(v)) TH_LOG("%s", vcpu_exit_str(v));
+	EXPECT_EQ((uint64_t)-1000, v->regs.rcx);
+	vcpu_free(v);
+
+	v = vcpu_add(vm, 1);
+	start(vm, v, MODE_PROT32, GUEST_CODE(vmcall32));
+	ASSERT_EQ(REPORT_VALUE, vcpu_run_report(v)) TH_LOG("%s", vcpu_exit_str(v));
+	EXPECT_EQ((uint64_t)(uint32_t)-1000, v->regs.rcx & 0xffffffff);
 	vcpu_free(v);
 	vm_destroy(vm);
 }

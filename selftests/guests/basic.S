@@ -33,6 +33,23 @@ GUEST16(reset_vector)
 	hlt
 GUEST_END(reset_vector)
 
+/* VMCALL of a hypercall number nobody implements; reports RAX after it. */
+GUEST32(vmcall32)
+	mov $0x12345, %eax
+	vmcall
+	mov %eax, %ecx
+	REPORT(REPORT_VALUE)
+	hlt
+GUEST_END(vmcall32)
+
+GUEST64(vmcall64)
+	mov $0x12345, %eax
+	vmcall
+	mov %rax, %rcx
+	REPORT(REPORT_VALUE)
+	hlt
+GUEST_END(vmcall64)
+
 /* CPUID leaves 0, 1 and 0x80000000 stored as EAX, EBX, ECX, EDX at DATA. */
 #define CPUID_TO(leaf, off)			\
 	mov $(leaf), %eax;			\
