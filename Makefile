@@ -26,7 +26,8 @@ export KSRC
 
 CPUS ?= 2
 
-.PHONY: all deps kernel src module tools selftests check test test-debug test-linux clean
+.PHONY: all deps kernel src module tools selftests check test test-debug test-linux \
+	qemu-cpio test-qemu-linux clean
 
 all: module tools selftests
 
@@ -55,9 +56,15 @@ check: kernel
 
 # The second --add: KVM's upstream selftests that pass on khv
 # (tools/kvm-selftests/expected-pass), one counted case each in the plan.
-test: all kvm-selftests-build
+# --cpio: Debian's QEMU and tools/qemu's guests, run on khv (docs/qemu.md).
+test: all kvm-selftests-build qemu-cpio
 	$(TESTVM)/run $(KVARIANT) --cpus $(CPUS) --add tools/guests/check.sh \
-		--add "$$($(KVMST)/build.sh --bundle $(KVMST)/expected-pass)"
+		--add "$$($(KVMST)/build.sh --bundle $(KVMST)/expected-pass)" \
+		--cpio tools/qemu/qemu-full.cpio
+
+# The initramfs overlay with QEMU (tools/qemu/mkcpio.sh).
+qemu-cpio: tools
+	$(MAKE) -C tools/qemu qemu-full.cpio
 
 test-debug:
 	$(MAKE) test DEBUG=1
@@ -71,6 +78,14 @@ test-linux: all
 		--add $(LINUX_KDIR)/arch/x86/boot/bzImage \
 		--add tools/guests/linux/initramfs.cpio \
 		--add tools/guests/linux/check-linux.sh
+
+# Debian's QEMU boots the test kernel on -machine pc with 1 and 2 vCPUs, on
+# kvm_intel and on khv (docs/qemu.md).
+test-qemu-linux: all qemu-cpio
+	$(TESTVM)/run --cpus $(CPUS) --idle-timeout 2400 --timeout 7200 \
+		--plan tools/qemu/plan-linux.sh --cpio tools/qemu/qemu-full.cpio \
+		--add $(LINUX_KDIR)/arch/x86/boot/bzImage \
+		--add tools/guests/linux/initramfs.cpio
 
 # khv and kvm_intel side by side in one test-VM boot (docs/performance.md).
 .PHONY: bench

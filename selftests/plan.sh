@@ -23,4 +23,15 @@ if [ -f /khv/extra/kvm-selftests/vm-lib.sh ]; then
 	. /khv/extra/kvm-selftests/vm-lib.sh
 	kvmst_khv_list
 fi
+# Debian's QEMU on khv (tools/qemu; make test appends its cpio): QEMU opens
+# the fixed path /dev/kvm, so khv is reloaded with kvm_alias=1 for it (after
+# the KVM selftests, which make /dev/kvm a symlink), then reloaded without.
+if [ -x /khv/qemu/check.sh ]; then
+	check qemu:kvm_alias sh -c \
+		'[ ! -L /dev/kvm ] || rm /dev/kvm; rmmod khv &&
+		 insmod /khv/khv.ko kvm_alias=1 && [ -c /dev/kvm ]' &&
+		selftest /khv/qemu/check.sh khv
+	rmmod khv
+	insmod /khv/khv.ko || echo "KHV-PLAN: insmod khv.ko failed"
+fi
 selftest /khv/selftests/khv_load_test

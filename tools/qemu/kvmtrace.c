@@ -32,6 +32,7 @@
 #include <linux/kvm.h>
 
 #define MAX_FD		4096
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 enum fd_kind { FD_OTHER, FD_SYS, FD_VM, FD_VCPU };
 
@@ -86,7 +87,7 @@ static const char *exit_name(unsigned int r)
 		[KVM_EXIT_X86_RDMSR] = "X86_RDMSR", [KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
 	};
 
-	if (r < sizeof(names) / sizeof(names[0]) && names[r])
+	if (r < ARRAY_SIZE(names) && names[r])
 		return names[r];
 	return "?";
 }
@@ -162,7 +163,7 @@ static void arg_str(unsigned int req, unsigned long arg, int ret, char *buf,
 		return;
 	switch (req) {
 	case KVM_CHECK_EXTENSION:
-		s = lookup(cap_names, sizeof(cap_names) / sizeof(cap_names[0]), arg);
+		s = lookup(cap_names, ARRAY_SIZE(cap_names), arg);
 		if (s)
 			snprintf(buf, len, "%s", s);
 		else
@@ -186,7 +187,7 @@ static void arg_str(unsigned int req, unsigned long arg, int ret, char *buf,
 	case KVM_ENABLE_CAP: {
 		const struct kvm_enable_cap *c = (void *)arg;
 
-		s = lookup(cap_names, sizeof(cap_names) / sizeof(cap_names[0]), c->cap);
+		s = lookup(cap_names, ARRAY_SIZE(cap_names), c->cap);
 		snprintf(buf, len, "%s args %#llx", s ? s : "?",
 			 (unsigned long long)c->args[0]);
 		break;
@@ -306,7 +307,7 @@ int ioctl(int fd, unsigned long request, ...)
 		goto out;
 	if (req == KVM_RUN && !log_runs)
 		goto out;
-	s = lookup(ioctl_names, sizeof(ioctl_names) / sizeof(ioctl_names[0]), req);
+	s = lookup(ioctl_names, ARRAY_SIZE(ioctl_names), req);
 	if (!s) {
 		snprintf(name, sizeof(name), "ioctl %#x", req);
 		s = name;
