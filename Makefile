@@ -56,11 +56,15 @@ check: kernel
 
 # The second --add: KVM's upstream selftests that pass on khv
 # (tools/kvm-selftests/expected-pass), one counted case each in the plan.
-# --cpio: Debian's QEMU and tools/qemu's guests, run on khv (docs/qemu.md).
+# --cpio: Debian's QEMU and tools/qemu's guests, run on khv, and for QEMU's
+# Linux guest the test kernel and tools/guests/linux's initramfs
+# (docs/qemu.md).
 test: all kvm-selftests-build qemu-cpio
 	$(TESTVM)/run $(KVARIANT) --cpus $(CPUS) --add tools/guests/check.sh \
 		--add "$$($(KVMST)/build.sh --bundle $(KVMST)/expected-pass)" \
-		--cpio tools/qemu/qemu-full.cpio
+		--cpio tools/qemu/qemu-full.cpio \
+		--add $(LINUX_KDIR)/arch/x86/boot/bzImage \
+		--add tools/guests/linux/initramfs.cpio
 
 # The initramfs overlay with QEMU (tools/qemu/mkcpio.sh).
 qemu-cpio: tools

@@ -23,14 +23,17 @@ if [ -f /khv/extra/kvm-selftests/vm-lib.sh ]; then
 	. /khv/extra/kvm-selftests/vm-lib.sh
 	kvmst_khv_list
 fi
-# Debian's QEMU on khv (tools/qemu; make test appends its cpio): QEMU opens
+# Debian's QEMU on khv (tools/qemu; make test appends its cpio): the
+# firmware guests, then the test kernel (/khv/extra/bzImage). QEMU opens
 # the fixed path /dev/kvm, so khv is reloaded with kvm_alias=1 for it (after
 # the KVM selftests, which make /dev/kvm a symlink), then reloaded without.
 if [ -x /khv/qemu/check.sh ]; then
-	check qemu:kvm_alias sh -c \
+	if check qemu:kvm_alias sh -c \
 		'[ ! -L /dev/kvm ] || rm /dev/kvm; rmmod khv &&
-		 insmod /khv/khv.ko kvm_alias=1 && [ -c /dev/kvm ]' &&
+		 insmod /khv/khv.ko kvm_alias=1 && [ -c /dev/kvm ]'; then
 		selftest /khv/qemu/check.sh khv
+		selftest /khv/qemu/check-linux.sh khv
+	fi
 	rmmod khv
 	insmod /khv/khv.ko || echo "KHV-PLAN: insmod khv.ko failed"
 fi
