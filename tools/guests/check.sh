@@ -82,6 +82,38 @@ expect()
 	fi
 }
 
+# A guest run in the background for other commands to look at runs until
+# the case kills it; the timeout only bounds a khvctl that ignores the kill
+# (the debug kernel is some 10 times slower than the fast one).
+BG_TIMEOUT=3600
+READY=/tmp/khvctl-check.ready
+
+# wait_for SECONDS CMD...: run CMD until it succeeds, for at most SECONDS.
+wait_for()
+{
+	end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		usleep 100000
+	done
+}
+
+# running N [STATS-ARGS...]: "khvctl stats --json STATS-ARGS" shows N VMs
+# and every vCPU of them has made an exit, so every vCPU thread has run
+# its guest; khvctl installs its SIGINT and SIGTERM handlers before it
+# starts them.
+running()
+{
+	want=$1
+	shift
+	"$KHVCTL" --dev "$DEV" stats --json "$@" </dev/null >"$READY" 2>/dev/null ||
+		return 1
+	vcpus=$(grep -o '{"vcpu":' "$READY" | wc -l)
+	[ "$(wc -l <"$READY")" = "$want" ] && [ "$vcpus" -ge "$want" ] &&
+		[ "$(grep -o '"exits":[1-9]' "$READY" | wc -l)" = "$vcpus" ]
+}
+
 expect info 0 '^api version: 12$' '' -- info
 expect stats-none 0 '' 'no process holds VM statistics files' -- stats
 expect stats-pid-none 4 '' 'holds no statistics files' -- stats --pid 1
@@ -130,28 +162,35 @@ else
 fi
 
 # SIGTERM stops a running guest with status 12.
-"$KHVCTL" --dev "$DEV" run --timeout 60 "$G/forever.bin" </dev/null \
+"$KHVCTL" --dev "$DEV" run --timeout $BG_TIMEOUT "$G/forever.bin" </dev/null \
 	>"$OUT" 2>"$ERR" &
 pid=$!
-sleep 2
+wait_for 600 running 1 --pid $pid
+ready=$?
 kill -TERM $pid
 wait $pid
 rc=$?
-if [ "$rc" = 12 ]; then
+if [ "$ready" != 0 ]; then
+	result sigterm 0 "the guest did not run within 600 s (khvctl stats)"
+elif [ "$rc" = 12 ]; then
 	result sigterm 1
 else
 	result sigterm 0 "exit status $rc, expected 12"
 fi
 
-# SIGTERM to the parent of several VMs stops them all: status 12.
-"$KHVCTL" --dev "$DEV" run --vms 2 --timeout 60 "$G/forever.bin" </dev/null \
-	>"$OUT" 2>"$ERR" &
+# SIGTERM to the parent of several VMs stops them all: status 12. The VMs
+# are processes of their own: "khvctl stats" finds them by scanning.
+"$KHVCTL" --dev "$DEV" run --vms 2 --timeout $BG_TIMEOUT "$G/forever.bin" \
+	</dev/null >"$OUT" 2>"$ERR" &
 pid=$!
-sleep 2
+wait_for 600 running 2
+ready=$?
 kill -TERM $pid
 wait $pid
 rc=$?
-if [ "$rc" = 12 ] && [ "$(grep -c 'exit status 12' "$ERR")" = 2 ]; then
+if [ "$ready" != 0 ]; then
+	result vms-sigterm 0 "the two guests did not run within 600 s (khvctl stats)"
+elif [ "$rc" = 12 ] && [ "$(grep -c 'exit status 12' "$ERR")" = 2 ]; then
 	result vms-sigterm 1
 else
 	result vms-sigterm 0 "exit status $rc, expected 12 from both VMs"
@@ -245,21 +284,24 @@ json_ok "$SD/v.json" 2 && grep -q '"vm":0,' "$SD/v.json" &&
 check_ok stats-vms-lines $? "not two lines for vm 0 and vm 1"
 
 # SIGINT (Ctrl-C) ends the run with 12, and the statistics still print.
-"$KHVCTL" --dev "$DEV" run --timeout 60 --stats=json --stats-file "$SD/i.json" \
-	"$G/forever.bin" </dev/null >"$OUT" 2>"$ERR" &
+"$KHVCTL" --dev "$DEV" run --timeout $BG_TIMEOUT --stats=json \
+	--stats-file "$SD/i.json" "$G/forever.bin" </dev/null >"$OUT" 2>"$ERR" &
 pid=$!
-sleep 2
+wait_for 600 running 1 --pid $pid
+ready=$?
 kill -INT $pid
 wait $pid
 rc=$?
-[ "$rc" = 12 ] && json_ok "$SD/i.json" 1 && [ "$(jnum "$SD/i.json" exits)" -ge 1 ]
-check_ok stats-sigint $? "status $rc (expected 12), or no statistics"
+[ "$ready" = 0 ] && [ "$rc" = 12 ] && json_ok "$SD/i.json" 1 &&
+	[ "$(jnum "$SD/i.json" exits)" -ge 1 ]
+check_ok stats-sigint $? "status $rc (expected 12), or no statistics, or the guest did not run within 600 s"
 
 # khvctl stats reads the files of a running khvctl, by pid or by scan.
-"$KHVCTL" --dev "$DEV" run --timeout 60 --cpus 2 "$G/forever.bin" </dev/null \
-	>"$SD/f.out" 2>"$SD/f.err" &
+"$KHVCTL" --dev "$DEV" run --timeout $BG_TIMEOUT --cpus 2 "$G/forever.bin" \
+	</dev/null >"$SD/f.out" 2>"$SD/f.err" &
 pid=$!
-sleep 2
+# Both vCPUs in their guest first: the cases below expect exits of each.
+wait_for 600 running 1 --pid $pid
 expect stats-pid 0 "^\\{\"pid\":$pid,\"hv\":\"$HV\",\"id\":\"kvm-[0-9]+\"" '' -- \
 	stats --pid $pid --json
 cp "$OUT" "$SD/p.json"
@@ -350,14 +392,10 @@ expect disk-cow-self-refused 2 '' 'used by it as the base' -- \
 	run --mode long --disk "$T/rw,cow=$T/rw" "$D"
 # While a khvctl writes a file, no other may use it, not even read-only
 # (flock; a kernel without file locks gets a warning instead).
-"$KHVCTL" --dev "$DEV" -v run --timeout 60 --disk "$T/rw" "$G/forever.bin" \
+"$KHVCTL" --dev "$DEV" -v run --timeout $BG_TIMEOUT --disk "$T/rw" "$G/forever.bin" \
 	</dev/null >"$OUT.0" 2>"$ERR.0" &
 pid=$!
-i=0
-while ! grep -q 'disk: .*read-write' "$ERR.0" && [ $i -lt 300 ]; do
-	usleep 100000
-	i=$((i + 1))
-done
+wait_for 600 grep -q 'disk: .*read-write' "$ERR.0"
 if grep -q 'no file locks in this kernel' "$ERR.0"; then
 	skip disk-locked-rw "the kernel has no file locks (CONFIG_FILE_LOCKING)"
 	skip disk-locked-ro "the kernel has no file locks (CONFIG_FILE_LOCKING)"
@@ -591,6 +629,44 @@ printf '\007\000\001\000\367\117\121\344' |
 	dd of="$BT/video.bin" bs=1 seek=4 conv=notrunc 2>/dev/null
 expect mboot-video-refused 4 '' 'requires video mode information' -- \
 	boot --kernel "$BT/video.bin"
+
+# khvctl stats sees a booting guest as it sees a run's. idle.bin is a flat
+# multiboot kernel made here: header (magic, flags 0x10000: addresses in
+# the header, checksum, header and load address 1 MiB, the whole file,
+# entry 1 MiB + 32), then "sti; 1: hlt; jmp 1b". Its vCPU 0 waits in the
+# in-kernel HLT until SIGTERM; vCPU 1 is never started (no SIPI).
+printf '\002\260\255\033\000\000\001\000\376\117\121\344' >"$BT/idle.bin"
+printf '\000\000\020\000\000\000\020\000\000\000\000\000' >>"$BT/idle.bin"
+printf '\000\000\000\000\040\000\020\000\373\364\353\375' >>"$BT/idle.bin"
+# halted PID: "khvctl stats" shows a vCPU of PID that made an exit.
+halted()
+{
+	"$KHVCTL" --dev "$DEV" stats --pid "$1" --json </dev/null 2>/dev/null |
+		grep -q '"exits":[1-9]'
+}
+if [ -n "$boot_skip" ]; then
+	for c in boot-stats boot-stats-vcpus boot-stats-sigterm; do
+		skip $c "$boot_skip"
+	done
+else
+	"$KHVCTL" --dev "$DEV" boot --kernel "$BT/idle.bin" --cpus 2 --mem 32 \
+		--timeout $BG_TIMEOUT </dev/null >"$BT/idle.out" 2>"$BT/idle.err" &
+	pid=$!
+	# vCPU 0 has halted (an exit) once it shows; vCPU 1 may have none.
+	wait_for 600 halted $pid
+	expect boot-stats 0 "^\\{\"pid\":$pid,\"hv\":\"$HV\",\"id\":\"kvm-[0-9]+\"" '' -- \
+		stats --pid $pid --json
+	grep -q '{"vcpu":0,' "$OUT" && grep -q '{"vcpu":1,' "$OUT" &&
+		[ "$(jnum "$OUT" exits)" -ge 1 ]
+	check_ok boot-stats-vcpus $? "not vCPUs 0 and 1, vCPU 0 with exits"
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	cp "$BT/idle.out" "$OUT"
+	cp "$BT/idle.err" "$ERR"
+	check_ok boot-stats-sigterm $([ "$rc" = 12 ]; echo $?) \
+		"exit status $rc, expected 12"
+fi
 
 echo "1..$n"
 [ "$failed" = 0 ]

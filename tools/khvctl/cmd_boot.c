@@ -16,7 +16,6 @@
 #include "khvctl.h"
 
 #define DEFAULT_MEM_MIB		128
-#define MAX_CPUS		64
 #define MAX_TSC_KHZ		100000000ULL	/* 100 GHz */
 
 /* What --kernel is: a bzImage, or a multiboot kernel. */
@@ -31,9 +30,7 @@ struct boot_opts {
 	const char *kernel;
 	const char *initrd;
 	const char *append;
-	int cpus;
-	uint64_t mem_mib;
-	unsigned int timeout;
+	struct vm_opts vm;		/* --cpus, --mem, --timeout */
 	uint32_t tsc_khz;
 };
 
@@ -78,30 +75,32 @@ static void print_usage(FILE *f)
 "  2   usage error; 4 error (device, ioctl, image); 6 triple fault;\n"
 "  8   an exit khvctl does not handle; 10 --timeout; 12 SIGINT/SIGTERM;\n"
 "  14  the device has no in-kernel irqchip or CPUID support\n",
-	MAX_CPUS, (unsigned long long)(VM_MAX_MEM >> 20), DEFAULT_MEM_MIB,
-	KHVCTL_DEFAULT_DEV);
+	VM_OPTS_MAX_CPUS, (unsigned long long)(VM_MAX_MEM >> 20),
+	DEFAULT_MEM_MIB, KHVCTL_DEFAULT_DEV);
 }
 
 static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
 	static const struct option opts[] = {
+		VM_OPTS_LONG,
 		{ "kernel",  required_argument, NULL, 'K' },
 		{ "initrd",  required_argument, NULL, 'i' },
 		{ "append",  required_argument, NULL, 'a' },
-		{ "cpus",    required_argument, NULL, 'c' },
-		{ "mem",     required_argument, NULL, 'm' },
-		{ "timeout", required_argument, NULL, 't' },
 		{ "tsc-khz", required_argument, NULL, 'T' },
-		{ "dev",     required_argument, NULL, 'd' },
-		{ "verbose", no_argument,       NULL, 'v' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t v;
-	int opt;
+	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "K:i:a:c:m:t:T:d:vh", opts,
+	while ((opt = getopt_long(argc, argv, VM_OPTS_SHORT "K:i:a:T:h", opts,
 				  NULL)) != -1) {
+		r = vm_opt("boot", opt, optarg, &o->vm);
+		if (r != VM_OPT_OTHER) {
+			if (r >= 0)
+				return r;
+			continue;
+		}
 		switch (opt) {
 		case 'K':
 			o->kernel = optarg;
@@ -112,36 +111,11 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 		case 'a':
 			o->append = optarg;
 			break;
-		case 'c':
-			if (parse_u64(optarg, &v) < 0 || !v || v > MAX_CPUS)
-				return usage_error("boot", "--cpus: '%s' is not 1 to %d",
-						   optarg, MAX_CPUS);
-			o->cpus = v;
-			break;
-		case 'm':
-			if (parse_u64(optarg, &v) < 0 || !v || v > VM_MAX_MEM >> 20)
-				return usage_error("boot", "--mem: '%s' is not 1 to %llu (MiB)",
-						   optarg,
-						   (unsigned long long)(VM_MAX_MEM >> 20));
-			o->mem_mib = v;
-			break;
-		case 't':
-			if (parse_u64(optarg, &v) < 0 || !v || v > 86400)
-				return usage_error("boot", "--timeout: '%s' is not 1 to 86400 (seconds)",
-						   optarg);
-			o->timeout = v;
-			break;
 		case 'T':
 			if (parse_u64(optarg, &v) < 0 || !v || v > MAX_TSC_KHZ)
 				return usage_error("boot", "--tsc-khz: '%s' is not 1 to %llu",
 						   optarg, MAX_TSC_KHZ);
 			o->tsc_khz = v;
-			break;
-		case 'd':
-			khvctl_dev = optarg;
-			break;
-		case 'v':
-			khvctl_verbose++;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -230,11 +204,11 @@ static int setup_vm(struct vm *vm, struct boot_opts *o, struct kernel *k,
 		khv_err("out of memory");
 		return KHVCTL_ERROR;
 	}
-	if (mptable_write(vm, o->cpus) < 0) {
-		khv_err("no room for the MP table of %d vCPUs", o->cpus);
+	if (mptable_write(vm, o->vm.cpus) < 0) {
+		khv_err("no room for the MP table of %d vCPUs", o->vm.cpus);
 		return KHVCTL_ERROR;
 	}
-	for (i = 0; i < o->cpus; i++) {
+	for (i = 0; i < o->vm.cpus; i++) {
 		if (i && vcpu_create(vm, &vm->vcpus[i], i) < 0)
 			return KHVCTL_ERROR;
 		if (vcpu_set_cpuid(&vm->vcpus[i]) < 0)
@@ -250,8 +224,8 @@ static int setup_vm(struct vm *vm, struct boot_opts *o, struct kernel *k,
 			(unsigned long long)k->mb.hi,
 			(unsigned long long)k->mb.entry,
 			(unsigned long long)k->mb.mod_addr,
-			mod ? mod->size : 0, (unsigned long long)o->mem_mib,
-			o->cpus, o->cpus > 1 ? "s" : "", o->tsc_khz,
+			mod ? mod->size : 0, (unsigned long long)o->vm.mem_mib,
+			o->vm.cpus, o->vm.cpus > 1 ? "s" : "", o->tsc_khz,
 			deadline ? ", TSC deadline" : "");
 	else if (khvctl_verbose)
 		khv_err("%s: %s (protocol %u.%02u) at %#llx-%#llx, initrd %#llx (%zu bytes), %llu MiB, %d vCPU%s, TSC %u kHz%s",
@@ -260,8 +234,8 @@ static int setup_vm(struct vm *vm, struct boot_opts *o, struct kernel *k,
 			(unsigned long long)(k->bz.load + k->bz.init_size),
 			(unsigned long long)k->bz.initrd_addr,
 			mod ? mod->size : 0,
-			(unsigned long long)o->mem_mib, o->cpus,
-			o->cpus > 1 ? "s" : "", o->tsc_khz,
+			(unsigned long long)o->vm.mem_mib, o->vm.cpus,
+			o->vm.cpus > 1 ? "s" : "", o->tsc_khz,
 			deadline ? ", TSC deadline" : "");
 	return 0;
 }
@@ -274,7 +248,7 @@ static int check_kernel(struct boot_opts *o, struct kernel *k,
 
 	if (bzimage_detect(&k->img))
 		return bzimage_parse(&k->bz, &k->img) < 0 ||
-		       bzimage_layout(&k->bz, o->mem_mib << 20, mod, o->append) < 0 ?
+		       bzimage_layout(&k->bz, o->vm.mem_mib << 20, mod, o->append) < 0 ?
 		       -1 : 0;
 	r = multiboot_parse(&k->mb, &k->img);
 	if (!r)
@@ -283,7 +257,7 @@ static int check_kernel(struct boot_opts *o, struct kernel *k,
 	if (r <= 0)
 		return -1;
 	k->multiboot = true;
-	return multiboot_layout(&k->mb, o->mem_mib << 20, mod, o->append);
+	return multiboot_layout(&k->mb, o->vm.mem_mib << 20, mod, o->append);
 }
 
 static int boot(struct boot_opts *o)
@@ -300,11 +274,13 @@ static int boot(struct boot_opts *o)
 	    check_kernel(o, &k, o->initrd ? &initrd : NULL) < 0)
 		goto out_images;
 
-	if (vm_create(&vm, o->mem_mib << 20, o->cpus) < 0)
+	if (vm_create(&vm, o->vm.mem_mib << 20, o->vm.cpus) < 0)
 		goto out;
 	status = setup_vm(&vm, o, &k, &initrd);
 	if (status)
 		goto out;
+	/* As "run" does: "khvctl stats" reads them while the guest boots. */
+	stats_attach(&vm, false);
 
 	serial_use_irqchip(vm.fd);
 	serial_init();
@@ -313,16 +289,17 @@ static int boot(struct boot_opts *o)
 	rtc_init();
 	term_init();
 	signal(SIGPIPE, SIG_IGN);
-	status = run_vcpus(&vm, o->timeout);
+	status = run_vcpus(&vm, o->vm.timeout);
 	term_restore();
 	serial_flush();
-	for (i = 0; khvctl_verbose && i < o->cpus; i++) {
+	for (i = 0; khvctl_verbose && i < o->vm.cpus; i++) {
 		vcpu_print_exits(&vm.vcpus[i]);
 		if (status == KHVCTL_TIMEOUT || status == KHVCTL_SIGNAL)
 			vcpu_dump(&vm.vcpus[i]);
 	}
 out:
 	vm_destroy(&vm);
+	stats_detach();
 out_images:
 	free(k.img.data);
 	free(initrd.data);
@@ -333,8 +310,8 @@ int cmd_boot(int argc, char **argv)
 {
 	struct boot_opts o = {
 		.append = "",
-		.cpus = 1,
-		.mem_mib = DEFAULT_MEM_MIB,
+		.vm.cpus = 1,
+		.vm.mem_mib = DEFAULT_MEM_MIB,
 	};
 	int r = parse_opts(argc, argv, &o);
 

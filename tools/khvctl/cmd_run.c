@@ -18,7 +18,6 @@
 #define DEFAULT_MEM_MIB		16
 #define DEFAULT_LOAD_REAL	0x7c00
 #define DEFAULT_LOAD_LONG	0x100000
-#define MAX_CPUS		64
 #define MAX_REGS		RUN_MAX_REGS
 #define REAL_MODE_LIMIT		0x100000	/* what CS:IP can reach */
 
@@ -113,7 +112,7 @@ static void print_usage(FILE *f)
 "With --vms: 0 if every VM ended with 0, else the status of the lowest\n"
 "numbered VM that did not (4 if it was killed by a signal); a line on\n"
 "stderr names each VM that did not end with 0.\n",
-	MAX_CPUS, (unsigned long long)(VM_MAX_MEM >> 20), DEFAULT_MEM_MIB,
+	VM_OPTS_MAX_CPUS, (unsigned long long)(VM_MAX_MEM >> 20), DEFAULT_MEM_MIB,
 	DEFAULT_LOAD_REAL, DEFAULT_LOAD_LONG, MAX_REGS, RUN_MAX_VMS,
 	KHVCTL_DEFAULT_DEV);
 }
@@ -155,17 +154,13 @@ static int check_vms(struct run_opts *o)
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
-		{ "cpus",    required_argument, NULL, 'c' },
-		{ "mem",     required_argument, NULL, 'm' },
+		VM_OPTS_LONG,
 		{ "mode",    required_argument, NULL, 'M' },
 		{ "load",    required_argument, NULL, 'l' },
 		{ "reg",     required_argument, NULL, 'r' },
-		{ "timeout", required_argument, NULL, 't' },
 		{ "vms",     required_argument, NULL, 'k' },
 		{ "disk",    required_argument, NULL, 'D' },
 		{ "net",     required_argument, NULL, 'n' },
-		{ "dev",     required_argument, NULL, 'd' },
-		{ "verbose", no_argument,       NULL, 'v' },
 		{ "stats",   optional_argument, NULL, 'S' },
 		{ "stats-file", required_argument, NULL, 'F' },
 		{ "help",    no_argument,       NULL, 'h' },
@@ -173,24 +168,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	};
 	uint64_t v;
 	size_t off;
-	int opt;
+	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "c:m:M:l:r:t:k:D:n:d:vS::h", opts,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, VM_OPTS_SHORT "M:l:r:k:D:n:S::h",
+				  opts, NULL)) != -1) {
+		r = vm_opt("run", opt, optarg, &o->vm);
+		if (r != VM_OPT_OTHER) {
+			if (r >= 0)
+				return r;
+			continue;
+		}
 		switch (opt) {
-		case 'c':
-			if (parse_u64(optarg, &v) < 0 || !v || v > MAX_CPUS)
-				return usage_error("run", "--cpus: '%s' is not 1 to %d",
-						   optarg, MAX_CPUS);
-			o->cpus = v;
-			break;
-		case 'm':
-			if (parse_u64(optarg, &v) < 0 || !v || v > VM_MAX_MEM >> 20)
-				return usage_error("run", "--mem: '%s' is not 1 to %llu (MiB)",
-						   optarg,
-						   (unsigned long long)(VM_MAX_MEM >> 20));
-			o->mem_mib = v;
-			break;
 		case 'M':
 			if (!strcmp(optarg, "real"))
 				o->mode = BOOT_REAL;
@@ -216,12 +204,6 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 				return usage_error("run", "--reg: at most %d", MAX_REGS);
 			o->regs[o->nr_regs++] = optarg;
 			break;
-		case 't':
-			if (parse_u64(optarg, &v) < 0 || !v || v > 86400)
-				return usage_error("run", "--timeout: '%s' is not 1 to 86400 (seconds)",
-						   optarg);
-			o->timeout = v;
-			break;
 		case 'k':
 			if (parse_u64(optarg, &v) < 0 || !v || v > RUN_MAX_VMS)
 				return usage_error("run", "--vms: '%s' is not 1 to %d",
@@ -241,12 +223,6 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			if (parse_net(optarg, o) < 0)
 				return usage_error("run", "--net: '%s' is not none, local or unix:PATH",
 						   optarg);
-			break;
-		case 'd':
-			khvctl_dev = optarg;
-			break;
-		case 'v':
-			khvctl_verbose++;
 			break;
 		case 'S':
 			if (!optarg || !strcmp(optarg, "table"))
@@ -348,13 +324,13 @@ int run_vm(struct run_opts *o, struct image *img, int index, struct link link)
 
 	if (o->nr_disks)
 		disk = &o->disks[o->nr_disks == 1 ? 0 : index];
-	if (vm_create(&vm, o->mem_mib << 20, o->cpus) < 0)
+	if (vm_create(&vm, o->vm.mem_mib << 20, o->vm.cpus) < 0)
 		goto out;
 	vm.index = index;
 	vm.nr_vms = o->vms;
 	if (load_image(&vm, o, img) < 0)
 		goto out;
-	for (i = 0; i < o->cpus; i++)
+	for (i = 0; i < o->vm.cpus; i++)
 		if (setup_vcpu(&vm, o, img->entry, i) < 0)
 			goto out;
 	status = stats_attach(&vm, o->stats);
@@ -365,8 +341,8 @@ int run_vm(struct run_opts *o, struct image *img, int index, struct link link)
 		khv_err("%s: %s, %s mode, entry %#llx, image %#llx-%#llx, %llu MiB, %d vCPU%s",
 			khvctl_dev, o->image, o->mode == BOOT_LONG ? "long" : "real",
 			(unsigned long long)img->entry, (unsigned long long)img->lo,
-			(unsigned long long)img->hi, (unsigned long long)o->mem_mib,
-			o->cpus, o->cpus > 1 ? "s" : "");
+			(unsigned long long)img->hi, (unsigned long long)o->vm.mem_mib,
+			o->vm.cpus, o->vm.cpus > 1 ? "s" : "");
 	if (disk && disk_init(disk) < 0)
 		goto out;
 	if (o->net != NET_NONE) {
@@ -379,13 +355,13 @@ int run_vm(struct run_opts *o, struct image *img, int index, struct link link)
 	echo_init();
 	term_init();
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is the serial's problem */
-	status = run_vcpus(&vm, o->timeout);
+	status = run_vcpus(&vm, o->vm.timeout);
 	term_restore();
 	serial_flush();
 	if (o->stats)
 		stats_report(o->stats == RUN_STATS_JSON, o->stats_out);
 
-	for (i = 0; khvctl_verbose && i < o->cpus; i++) {
+	for (i = 0; khvctl_verbose && i < o->vm.cpus; i++) {
 		vcpu_print_exits(&vm.vcpus[i]);
 		if (status == KHVCTL_TIMEOUT || status == KHVCTL_SIGNAL)
 			vcpu_dump(&vm.vcpus[i]);
@@ -445,8 +421,8 @@ static int run(struct run_opts *o)
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {
-		.cpus = 1,
-		.mem_mib = DEFAULT_MEM_MIB,
+		.vm.cpus = 1,
+		.vm.mem_mib = DEFAULT_MEM_MIB,
 		.mode = BOOT_AUTO,
 		.vms = 1,
 		.stats_out = STDERR_FILENO,

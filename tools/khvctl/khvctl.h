@@ -13,6 +13,8 @@
 #include <pthread.h>
 #include <linux/kvm.h>
 
+#include "opts.h"
+
 #define KHVCTL_VERSION		"0.1"
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -130,6 +132,7 @@ void vcpu_print_exits(struct vcpu *vcpu);
 
 /* run.c: a thread per vCPU, and the end of a run they share. */
 int run_vcpus(struct vm *vm, unsigned int timeout);
+int run_catch_stop(void);
 void run_end(int status);
 bool run_ending(void);
 
@@ -183,12 +186,10 @@ enum net_mode {
 };
 
 struct run_opts {
-	int cpus;
-	uint64_t mem_mib;
+	struct vm_opts vm;			/* --cpus, --mem, --timeout */
 	enum boot_mode mode;
 	uint64_t load;
 	bool load_set;
-	unsigned int timeout;
 	const char *regs[RUN_MAX_REGS];
 	int nr_regs;
 	const char *image;
