@@ -9,6 +9,7 @@
 #define _KHV_IOCTL_H
 
 #include <linux/compiler_types.h>
+#include <linux/types.h>
 
 struct khv_vm;
 struct khv_vcpu;
@@ -24,6 +25,10 @@ long khv_msr_dev_ioctl(unsigned int ioctl, void __user *argp);
 long khv_msr_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
 			void __user *argp);
 long khv_msr_check_extension(long cap);
+/* VM fd: KVM_X86_SET_MSR_FILTER, KVM_CAP_X86_USER_SPACE_MSR's ENABLE_CAP. */
+long khv_msr_vm_ioctl(struct khv_vm *vm, unsigned int ioctl, void __user *argp);
+int khv_msr_enable_user_space(struct khv_vm *vm, u64 reasons);
+void khv_msr_vm_destroy(struct khv_vm *vm);
 
 /* FPU, XSAVE, XCRs and debug registers (fpu.c). */
 long khv_fpu_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,

@@ -8,9 +8,16 @@
  * the MSRs (KVM_GET_MSR_INDEX_LIST: what a VMM saves and restores) and the
  * feature MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST, read with KVM_GET_MSRS on the
  * system fd).
+ *
+ * Userspace may take over guest accesses (api.rst 7.21, 4.97): the accesses
+ * KVM_X86_SET_MSR_FILTER's filter denies, and with KVM_CAP_X86_USER_SPACE_MSR
+ * those that would #GP, for the reasons it chose (filtered, unknown MSR,
+ * invalid access), exit with KVM_EXIT_X86_RDMSR/WRMSR; the next KVM_RUN
+ * completes the instruction with userspace's answer.
  */
 #include <linux/kvm.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/apicdef.h>
@@ -25,6 +32,7 @@
 #include "ioctl.h"
 #include "irq.h"
 #include "msr.h"
+#include "msr_filter.h"
 #include "vcpu.h"
 #include "vm.h"
 #include "vmcs.h"
@@ -37,6 +45,14 @@
 #define KHV_CPUID7_EBX_TSC_ADJUST	BIT(1)
 #define KHV_CPUIDX1_EDX_RDTSCP		BIT(27)
 #define KHV_CPUID7_ECX_RDPID		BIT(22)
+
+/* KVM_CAP_X86_USER_SPACE_MSR: the exit reasons userspace may ask for. */
+#define KHV_MSR_EXIT_REASONS	(KVM_MSR_EXIT_REASON_INVAL | \
+				 KVM_MSR_EXIT_REASON_UNKNOWN | \
+				 KVM_MSR_EXIT_REASON_FILTER)
+
+/* A guest access the VM's MSR filter denies (beside KHV_MSR_UNKNOWN). */
+#define KHV_MSR_FILTERED	3
 
 /* What KVM gives a new vCPU: a microcode revision of 1 (in bits 63:32). */
 #define KHV_UCODE_REV_RESET		(1ULL << 32)
@@ -368,6 +384,9 @@ int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val, bool host)
 	case MSR_IA32_UCODE_REV:
 		*val = vcpu->msrs.ucode_rev;
 		return 0;
+	case MSR_IA32_POWER_CTL:
+		*val = vcpu->msrs.power_ctl;
+		return 0;
 	case MSR_KVM_WALL_CLOCK:
 	case MSR_KVM_SYSTEM_TIME:
 		/* Userspace only (QEMU 7.2 reads them whatever CPUID says). */
@@ -383,7 +402,7 @@ int khv_msr_get(struct khv_vcpu *vcpu, u32 index, u64 *val, bool host)
 		*val = 0;
 		return 0;
 	}
-	return 1;
+	return KHV_MSR_UNKNOWN;
 }
 
 int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
@@ -437,6 +456,13 @@ int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 		if (host)
 			vcpu->msrs.ucode_rev = val;
 		return 0;
+	case MSR_IA32_POWER_CTL:
+		/*
+		 * Stored, without effect (C1E and the other power controls
+		 * mean nothing to a vCPU); any value, as KVM takes.
+		 */
+		vcpu->msrs.power_ctl = val;
+		return 0;
 	case MSR_KVM_WALL_CLOCK:
 	case MSR_KVM_SYSTEM_TIME:
 		/* QEMU 7.2 writes 0 at reset whatever CPUID says. */
@@ -461,7 +487,7 @@ int khv_msr_set(struct khv_vcpu *vcpu, u32 index, u64 val, bool host)
 			return 1;
 		break;
 	default:
-		return 1;
+		return KHV_MSR_UNKNOWN;
 	}
 	if (index == MSR_KERNEL_GS_BASE)
 		khv_kernel_gs_base(vcpu, &val);
@@ -494,16 +520,96 @@ static bool khv_rdmsr_fast(struct khv_vcpu *vcpu, u32 index, u64 *val)
 	}
 }
 
+/*
+ * Whether the VM's filter denies the guest this access. khv intercepts
+ * every RDMSR and WRMSR (the MSR bitmap is all ones), so the filter needs
+ * no per-vCPU copy or bitmap to refresh when it changes: each access looks
+ * up the VM's current filter under RCU and sees either the old or the new
+ * one in whole (khv_msr_set_filter()).
+ */
+static bool khv_msr_filtered(struct khv_vcpu *vcpu, u32 index, u32 type)
+{
+	struct khv_vm *vm = vcpu->vm;
+	bool allowed;
+
+	if (likely(!rcu_access_pointer(vm->msr_filter)))
+		return false;
+	rcu_read_lock();
+	allowed = khv_msr_filter_allows(rcu_dereference(vm->msr_filter),
+					index, type);
+	rcu_read_unlock();
+	return !allowed;
+}
+
+/*
+ * A guest access that failed with @r: exit to userspace if it asked for
+ * this reason (KVM_CAP_X86_USER_SPACE_MSR), else #GP. An access the filter
+ * denies exits only for KVM_MSR_EXIT_REASON_FILTER, as KVM: never as
+ * "unknown" or "invalid" instead.
+ */
+static int khv_msr_fail(struct khv_vcpu *vcpu, u32 index, u64 data,
+			bool write, int r)
+{
+	struct kvm_run *run = vcpu->run;
+	u32 reason;
+
+	if (r == KHV_MSR_FILTERED)
+		reason = KVM_MSR_EXIT_REASON_FILTER;
+	else if (r == KHV_MSR_UNKNOWN)
+		reason = KVM_MSR_EXIT_REASON_UNKNOWN;
+	else
+		reason = KVM_MSR_EXIT_REASON_INVAL;
+	if (!(READ_ONCE(vcpu->vm->user_space_msrs) & reason)) {
+		khv_queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	run->exit_reason = write ? KVM_EXIT_X86_WRMSR : KVM_EXIT_X86_RDMSR;
+	run->msr.error = 0;
+	memset(run->msr.pad, 0, sizeof(run->msr.pad));
+	run->msr.reason = reason;
+	run->msr.index = index;
+	run->msr.data = data;
+	vcpu->msrs.user_exit = write ? KHV_MSR_EXIT_WRITE : KHV_MSR_EXIT_READ;
+	return 0;
+}
+
+/*
+ * The next KVM_RUN after a KVM_EXIT_X86_RDMSR/WRMSR (api.rst 5, kvm_run's
+ * msr): error != 0 gives the guest #GP at the instruction; otherwise a
+ * read puts msr.data in EDX:EAX and the instruction completes.
+ */
+int khv_msr_complete_user_exit(struct khv_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	bool read = vcpu->msrs.user_exit == KHV_MSR_EXIT_READ;
+	u64 data;
+
+	vcpu->msrs.user_exit = KHV_MSR_EXIT_NONE;
+	if (READ_ONCE(run->msr.error)) {
+		khv_queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	if (read) {
+		data = READ_ONCE(run->msr.data);
+		vcpu->gprs[KHV_RAX] = (u32)data;
+		vcpu->gprs[KHV_RDX] = data >> 32;
+	}
+	khv_skip_instruction(vcpu);
+	return 1;
+}
+
 int khv_handle_rdmsr(struct khv_vcpu *vcpu)
 {
 	u32 index = vcpu->gprs[KHV_RCX];
 	u64 val;
+	int r = 0;
 
-	if (!khv_rdmsr_fast(vcpu, index, &val) &&
-	    khv_msr_get(vcpu, index, &val, false)) {
-		khv_queue_exception(vcpu, GP_VECTOR, true, 0);
-		return 1;
-	}
+	if (khv_msr_filtered(vcpu, index, KVM_MSR_FILTER_READ))
+		r = KHV_MSR_FILTERED;
+	else if (!khv_rdmsr_fast(vcpu, index, &val))
+		r = khv_msr_get(vcpu, index, &val, false);
+	if (r)
+		return khv_msr_fail(vcpu, index, 0, false, r);
 	vcpu->gprs[KHV_RAX] = (u32)val;
 	vcpu->gprs[KHV_RDX] = val >> 32;
 	khv_skip_instruction(vcpu);
@@ -514,11 +620,15 @@ int khv_handle_wrmsr(struct khv_vcpu *vcpu)
 {
 	u32 index = vcpu->gprs[KHV_RCX];
 	u64 val = (u32)vcpu->gprs[KHV_RAX] | ((u64)vcpu->gprs[KHV_RDX] << 32);
+	int r;
 
-	if (khv_msr_set(vcpu, index, val, false))
-		khv_queue_exception(vcpu, GP_VECTOR, true, 0);
+	if (khv_msr_filtered(vcpu, index, KVM_MSR_FILTER_WRITE))
+		r = KHV_MSR_FILTERED;
 	else
-		khv_skip_instruction(vcpu);
+		r = khv_msr_set(vcpu, index, val, false);
+	if (r)
+		return khv_msr_fail(vcpu, index, val, true, r);
+	khv_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -534,7 +644,7 @@ static const u32 khv_msr_index_list[] = {
 	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
 	MSR_IA32_TSC, MSR_IA32_CR_PAT, MSR_TSC_AUX, MSR_IA32_TSC_ADJUST,
 	MSR_IA32_MISC_ENABLE, MSR_PLATFORM_INFO, MSR_IA32_UCODE_REV,
-	MSR_IA32_TSC_DEADLINE,
+	MSR_IA32_TSC_DEADLINE, MSR_IA32_POWER_CTL,
 };
 
 /* Feature MSRs: read on the system fd, before any vCPU exists. */
@@ -643,7 +753,69 @@ long khv_msr_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
 	return khv_msr_io(vcpu, argp, ioctl == KVM_SET_MSRS);
 }
 
+/*
+ * KVM_ENABLE_CAP(KVM_CAP_X86_USER_SPACE_MSR) on the VM fd: the exit reasons
+ * userspace takes over from now on (0: none); unknown reason bits EINVAL,
+ * as KVM. Read at each failed access, so it may change while vCPUs run.
+ */
+int khv_msr_enable_user_space(struct khv_vm *vm, u64 reasons)
+{
+	if (reasons & ~(u64)KHV_MSR_EXIT_REASONS)
+		return -EINVAL;
+	WRITE_ONCE(vm->user_space_msrs, reasons);
+	return 0;
+}
+
+/*
+ * KVM_X86_SET_MSR_FILTER. The new filter is built (bitmaps copied) before
+ * any lock is taken; a refused description leaves the old filter in force.
+ * vm->lock orders concurrent calls; rcu_replace_pointer() publishes the new
+ * filter whole, and synchronize_rcu() waits for every guest access that may
+ * still be looking at the old one (khv_msr_filtered()) before it is freed.
+ * So once the ioctl returns, every later RDMSR/WRMSR of every vCPU, running
+ * or not, obeys the new filter: no per-vCPU request is needed, since khv
+ * keeps no state derived from the filter (every MSR access exits).
+ */
+static long khv_msr_set_filter(struct khv_vm *vm, const void __user *argp)
+{
+	struct khv_msr_filter *new, *old;
+	struct kvm_msr_filter uf;
+
+	if (copy_from_user(&uf, argp, sizeof(uf)))
+		return -EFAULT;
+	new = khv_msr_filter_from_user(&uf);
+	if (IS_ERR(new))
+		return PTR_ERR(new);
+	mutex_lock(&vm->lock);
+	old = rcu_replace_pointer(vm->msr_filter, new,
+				  lockdep_is_held(&vm->lock));
+	mutex_unlock(&vm->lock);
+	if (old) {
+		synchronize_rcu();
+		khv_msr_filter_free(old);
+	}
+	return 0;
+}
+
+long khv_msr_vm_ioctl(struct khv_vm *vm, unsigned int ioctl, void __user *argp)
+{
+	return khv_msr_set_filter(vm, argp);
+}
+
+/* The VM is going away: no vCPU can run, no reader is left. */
+void khv_msr_vm_destroy(struct khv_vm *vm)
+{
+	khv_msr_filter_free(rcu_dereference_protected(vm->msr_filter, true));
+}
+
 long khv_msr_check_extension(long cap)
 {
-	return cap == KVM_CAP_GET_MSR_FEATURES;
+	switch (cap) {
+	case KVM_CAP_GET_MSR_FEATURES:
+	case KVM_CAP_X86_USER_SPACE_MSR:	/* khv_msr_enable_user_space() */
+	case KVM_CAP_X86_MSR_FILTER:		/* khv_msr_set_filter() */
+		return 1;
+	default:
+		return 0;
+	}
 }

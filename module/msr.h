@@ -14,6 +14,13 @@
 
 struct khv_vcpu;
 
+/* A guest RDMSR/WRMSR handed to userspace, completed by the next KVM_RUN. */
+enum khv_msr_user_exit {
+	KHV_MSR_EXIT_NONE,
+	KHV_MSR_EXIT_READ,		/* KVM_EXIT_X86_RDMSR */
+	KHV_MSR_EXIT_WRITE,		/* KVM_EXIT_X86_WRMSR */
+};
+
 /* The MSRs that live outside the VMCS and the other vcpu fields. */
 struct khv_vcpu_msrs {
 	u64 tsc_offset;		/* guest TSC - host TSC (VMCS TSC_OFFSET) */
@@ -22,10 +29,12 @@ struct khv_vcpu_msrs {
 	u64 misc_enable;	/* IA32_MISC_ENABLE */
 	u64 platform_info;	/* MSR_PLATFORM_INFO */
 	u64 ucode_rev;		/* IA32_BIOS_SIGN_ID */
+	u64 power_ctl;		/* MSR_IA32_POWER_CTL: stored only */
 	u32 tsc_aux;		/* IA32_TSC_AUX, read by RDTSCP */
 	u32 host_tsc_aux;	/* the host's, while the guest's is loaded */
 	bool tsc_aux_used;	/* written: switched with the guest state */
 	bool tsc_aux_loaded;	/* the guest's is in the hardware */
+	u8 user_exit;		/* enum khv_msr_user_exit */
 	struct khv_mtrr mtrr;
 	struct khv_mce mce;	/* inert machine-check MSRs (QEMU writes them) */
 };
@@ -33,9 +42,13 @@ struct khv_vcpu_msrs {
 /* Reset values; before the VMCS is set up (it takes msrs.tsc_offset). */
 void khv_msr_vcpu_create(struct khv_vcpu *vcpu);
 
+/* khv_msr_get/set() for an MSR khv does not know (KVM's "unknown" reason). */
+#define KHV_MSR_UNKNOWN		2
+
 /*
- * 0, or 1 when the guest would take #GP (unknown MSR, bad value), or for
- * userspace when the access is refused. @host: the access comes from
+ * 0, or 1 when the guest would take #GP for a bad value or an access the
+ * vCPU model refuses, KHV_MSR_UNKNOWN for an MSR khv does not know; for
+ * userspace (non-zero) when the access is refused. @host: the access comes from
  * KVM_GET/SET_MSRS, which may do more (write read-only MSR_PLATFORM_INFO,
  * set the TSC without moving TSC_ADJUST...) and less (MSRs CPUID does not
  * offer to the guest).
@@ -57,8 +70,14 @@ u64 khv_guest_tsc(struct khv_vcpu *vcpu);
 void khv_msr_load_guest_state(struct khv_vcpu *vcpu);
 void khv_msr_put_guest_state(struct khv_vcpu *vcpu);
 
-/* Exit handlers for RDMSR and WRMSR (exit reasons 31 and 32). */
+/*
+ * Exit handlers for RDMSR and WRMSR (exit reasons 31 and 32): > 0 re-enter,
+ * 0 for a KVM_EXIT_X86_RDMSR/WRMSR exit to userspace.
+ */
 int khv_handle_rdmsr(struct khv_vcpu *vcpu);
 int khv_handle_wrmsr(struct khv_vcpu *vcpu);
+
+/* KVM_RUN after such an exit (vcpu->msrs.user_exit set): returns 1. */
+int khv_msr_complete_user_exit(struct khv_vcpu *vcpu);
 
 #endif /* _KHV_MSR_H */

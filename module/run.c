@@ -222,6 +222,11 @@ long khv_vcpu_run(struct khv_vcpu *vcpu)
 		if (r <= 0)
 			goto out;
 	}
+	if (vcpu->msrs.user_exit) {
+		r = khv_msr_complete_user_exit(vcpu);
+		if (r <= 0)
+			goto out;
+	}
 	/*
 	 * As KVM, exit_reason stays what it was: KVM's selftests complete an
 	 * I/O exit this way and look at that exit afterwards.

@@ -141,6 +141,7 @@ static void vm_destroy(struct khv_vm *vm)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		khv_vcpu_destroy(vm->vcpus[i]);
 	khv_irq_vm_destroy(vm);
+	khv_msr_vm_destroy(vm);
 	if (vm->ept.root) {
 		/*
 		 * CPUs tag cached translations with the root's address; a
@@ -451,6 +452,8 @@ static int vm_enable_cap(struct khv_vm *vm, const void __user *argp)
 	case KVM_CAP_MSR_PLATFORM_INFO:
 		WRITE_ONCE(vm->platform_info_hidden, !cap.args[0]);
 		return 0;
+	case KVM_CAP_X86_USER_SPACE_MSR:
+		return khv_msr_enable_user_space(vm, cap.args[0]);
 	case KVM_CAP_MAX_VCPU_ID:
 		if (cap.args[0] > KHV_MAX_VCPU_ID)
 			return -EINVAL;
@@ -534,6 +537,8 @@ static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 		return khv_irq_vm_ioctl(vm, cmd, arg);
 	case KVM_GET_STATS_FD:
 		return khv_stats_vm_fd(vm);
+	case KVM_X86_SET_MSR_FILTER:
+		return khv_msr_vm_ioctl(vm, cmd, argp);
 	default:
 		/* Real KVM answers unknown VM ioctls with ENOTTY. */
 		return -ENOTTY;

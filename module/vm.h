@@ -19,6 +19,7 @@
 #define KHV_MAX_VCPU_ID		1024	/* KVM_CAP_MAX_VCPU_ID */
 
 struct khv_irqchip;
+struct khv_msr_filter;
 struct khv_vcpu;
 struct mm_struct;
 
@@ -56,6 +57,10 @@ struct khv_vm {
 	bool platform_info_hidden;
 	/* vCPU ids below this (KVM_CAP_MAX_VCPU_ID); 0: not fixed yet. */
 	u32 max_vcpu_ids;
+	/* KVM_CAP_X86_USER_SPACE_MSR's exit reasons (msr.c). */
+	u32 user_space_msrs;
+	/* KVM_X86_SET_MSR_FILTER's filter, NULL: none (msr.c, RCU). */
+	struct khv_msr_filter __rcu *msr_filter;
 };
 
 int khv_vm_create(unsigned long type);		/* returns the new VM fd */

@@ -4,7 +4,8 @@
  * answers a list of CPUID queries (real mode needs no CPUID feature, so any
  * table userspace sets can be looked at), and a 64-bit guest that runs
  * RDMSR, WRMSR or RDTSCP for the test, one per report, and notes #GP
- * instead of dying of it. Mailbox layouts are in cpuid_msr.inc.
+ * instead of dying of it; and a 64-bit guest that reads one MSR in a
+ * loop. Mailbox layouts are in cpuid_msr.inc.
  */
 #include "guest.inc"
 #include "cpuid_msr.inc"
@@ -62,5 +63,12 @@ gp:	movl $1, MO_GP_GPA
 	addq $2, (%rsp)			/* past the RDMSR/WRMSR */
 	iretq
 GUEST_END(msr_op64)
+
+GUEST64(msr_loop64)
+1:	mov MO_INDEX_GPA, %ecx
+	rdmsr
+	incq MO_COUNT_GPA
+	jmp 1b
+GUEST_END(msr_loop64)
 
 	.section .note.GNU-stack, "", @progbits
