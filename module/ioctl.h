@@ -45,6 +45,11 @@ long khv_stats_vm_fd(struct khv_vm *vm);
 long khv_stats_vcpu_fd(struct khv_vcpu *vcpu);
 long khv_stats_check_extension(long cap);
 
+/* The in-kernel i8254 (pit_dev.c): KVM_CREATE_PIT2, KVM_GET/SET_PIT2... */
+long khv_pit_vm_ioctl(struct khv_vm *vm, unsigned int ioctl,
+		      void __user *argp);
+long khv_pit_check_extension(long cap);
+
 /* VM-level capabilities (vm.c): TSS and identity-map addresses, slot flags. */
 long khv_vm_check_extension(long cap);
 

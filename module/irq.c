@@ -316,6 +316,18 @@ static int khv_set_gsi(struct khv_irqchip *chip, u32 gsi, bool level)
 	return ret;
 }
 
+void khv_irq_set_gsi(struct khv_vm *vm, u32 gsi, bool level)
+{
+	struct khv_irqchip *chip = READ_ONCE(vm->irqchip);
+	unsigned long flags;
+
+	if (!chip)
+		return;
+	flags = khv_irqchip_lock(chip);
+	khv_set_gsi(chip, gsi, level);
+	khv_irqchip_unlock(chip, flags);
+}
+
 static int khv_irq_line(struct khv_irqchip *chip, unsigned int cmd,
 			void __user *argp)
 {

@@ -62,7 +62,7 @@ long khv_irq_check_extension(long cap);
 /* vCPU: create (vm->lock held, VMCS set up) and destroy; vCPU ioctls. */
 int khv_irq_vcpu_create(struct khv_vcpu *vcpu);
 void khv_irq_vcpu_destroy(struct khv_vcpu *vcpu);
-/* KVM_GET/SET_LAPIC, KVM_GET/SET_MP_STATE; -ENOTTY for anything else. */
+/* KVM_GET/SET_LAPIC, KVM_GET/SET_MP_STATE, KVM_SET_VAPIC_ADDR; else -ENOTTY. */
 long khv_irq_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
 			void __user *argp);
 
@@ -79,6 +79,9 @@ int khv_irq_run_check(struct khv_vcpu *vcpu);
 u32 khv_irq_prepare_entry(struct khv_vcpu *vcpu, unsigned long rflags,
 			  u32 blocking);
 void khv_irq_after_exit(struct khv_vcpu *vcpu);
+
+/* A GSI from a device in the kernel (the PIT): @level on all its routes. */
+void khv_irq_set_gsi(struct khv_vm *vm, u32 gsi, bool level);
 
 /* Exit handler of HLT (RIP already past it). */
 int khv_irq_halt(struct khv_vcpu *vcpu);

@@ -649,10 +649,29 @@ static long khv_irq_mp_state_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
 	return 0;
 }
 
+/*
+ * KVM_SET_VAPIC_ADDR: QEMU clears the address at every reset with the
+ * in-kernel APIC and aborts if that fails. khv keeps no TPR page in guest
+ * memory (it never reports TPR accesses, KVM_TPR_ACCESS_REPORTING, which is
+ * what would make QEMU's kvmvapic set one), so only 0 is taken.
+ */
+static int khv_irq_set_vapic_addr(struct khv_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_vapic_addr va;
+
+	if (!vcpu->irq)
+		return -EINVAL;
+	if (copy_from_user(&va, argp, sizeof(va)))
+		return -EFAULT;
+	return va.vapic_addr ? -EINVAL : 0;
+}
+
 long khv_irq_vcpu_ioctl(struct khv_vcpu *vcpu, unsigned int ioctl,
 			void __user *argp)
 {
 	switch (ioctl) {
+	case KVM_SET_VAPIC_ADDR:
+		return khv_irq_set_vapic_addr(vcpu, argp);
 	case KVM_GET_LAPIC:
 	case KVM_SET_LAPIC:
 		/* KVM: EINVAL without an in-kernel APIC. */

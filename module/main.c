@@ -58,7 +58,8 @@ long khv_check_extension(long cap)
 		       khv_msr_check_extension(cap) ?:
 		       khv_fpu_check_extension(cap) ?:
 		       khv_events_check_extension(cap) ?:
-		       khv_stats_check_extension(cap);
+		       khv_stats_check_extension(cap) ?:
+		       khv_pit_check_extension(cap);
 	}
 }
 

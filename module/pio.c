@@ -23,6 +23,7 @@
 #include "cr.h"
 #include "guest_walk.h"
 #include "irq.h"
+#include "pit.h"
 #include "vcpu.h"
 #include "vmcs.h"
 #include "vmx_insn.h"
@@ -163,8 +164,10 @@ int khv_handle_io(struct khv_vcpu *vcpu)
 	};
 	if (pio->string)
 		return khv_pio_string(vcpu);
-	/* The in-kernel 8259s. */
-	if (khv_irq_pio(vcpu, pio->port, pio->size, pio->in,
+	/* The in-kernel 8254 and 8259s. */
+	if (khv_pit_pio(vcpu, pio->port, pio->size, pio->in,
+			&vcpu->gprs[KHV_RAX]) ||
+	    khv_irq_pio(vcpu, pio->port, pio->size, pio->in,
 			&vcpu->gprs[KHV_RAX])) {
 		khv_skip_instruction(vcpu);
 		return 1;

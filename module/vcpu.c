@@ -133,6 +133,7 @@ static long khv_vcpu_ioctl(struct file *file, unsigned int ioctl,
 	case KVM_SET_LAPIC:
 	case KVM_GET_MP_STATE:
 	case KVM_SET_MP_STATE:
+	case KVM_SET_VAPIC_ADDR:
 		r = khv_irq_vcpu_ioctl(vcpu, ioctl, (void __user *)arg);
 		break;
 	case KVM_GET_CPUID2:

@@ -29,6 +29,7 @@
 #include "ioctl.h"
 #include "irq.h"
 #include "khv.h"
+#include "pit.h"
 #include "vcpu.h"
 #include "vm.h"
 #include "vmx.h"
@@ -140,6 +141,7 @@ static void vm_destroy(struct khv_vm *vm)
 	khv_sched_vm_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		khv_vcpu_destroy(vm->vcpus[i]);
+	khv_pit_vm_destroy(vm);
 	khv_irq_vm_destroy(vm);
 	khv_msr_vm_destroy(vm);
 	if (vm->ept.root) {
@@ -535,6 +537,14 @@ static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 	case KVM_SET_GSI_ROUTING:
 	case KVM_SET_BOOT_CPU_ID:
 		return khv_irq_vm_ioctl(vm, cmd, arg);
+	case KVM_CREATE_PIT2:
+	case KVM_CREATE_PIT:
+	case KVM_GET_PIT2:
+	case KVM_SET_PIT2:
+	case KVM_GET_PIT:
+	case KVM_SET_PIT:
+	case KVM_REINJECT_CONTROL:
+		return khv_pit_vm_ioctl(vm, cmd, argp);
 	case KVM_GET_STATS_FD:
 		return khv_stats_vm_fd(vm);
 	case KVM_X86_SET_MSR_FILTER:

@@ -19,6 +19,7 @@
 #define KHV_MAX_VCPU_ID		1024	/* KVM_CAP_MAX_VCPU_ID */
 
 struct khv_irqchip;
+struct khv_pit;
 struct khv_msr_filter;
 struct khv_vcpu;
 struct mm_struct;
@@ -43,6 +44,7 @@ struct khv_vm {
 	u64 eptp;
 	struct khv_sched_vm sched;	/* policy (sched.c) */
 	struct khv_irqchip *irqchip;	/* KVM_CREATE_IRQCHIP (irq.c), or NULL */
+	struct khv_pit *pit;		/* KVM_CREATE_PIT2 (pit_dev.c), or NULL */
 	u32 bsp_vcpu_id;		/* KVM_SET_BOOT_CPU_ID */
 	struct khv_vm_stats stats;	/* KVM_GET_STATS_FD (stats.h) */
 	/*

@@ -25,7 +25,8 @@
  * Counts interrupts of one vector until there are enough, halting in
  * between, then reports REPORT_VALUE with the count in RCX.
  *   R12: vector; R13: interrupts to wait for; R15: argument of the flags;
- *   R14: IRQF_* flags (guest_abi.h) saying what to set up first.
+ *   R14: IRQF_* flags (guest_abi.h) saying what to set up first;
+ *   RBX: the PIT's control word and count with IRQF_PIT.
  * IRQ_READY is set to 1 once everything is set up, before the first HLT.
  * The handler sends the EOI to the 8259 with IRQF_PIC, else to the APIC;
  * with IRQF_IOAPIC_LEVEL it masks the IOAPIC pin once the count is reached,
@@ -90,6 +91,15 @@ GUEST64(irq_count64)
 	or $0x20000, %eax
 2:	movl %eax, 0x320(%rsi)			/* LVT timer */
 	movl %r15d, 0x380(%rsi)			/* initial count */
+1:	test $IRQF_PIT, %r14d
+	jz 1f
+	mov %ebx, %eax
+	shr $16, %eax
+	out %al, $0x43				/* control word */
+	mov %bl, %al
+	out %al, $0x40				/* count LSB, MSB */
+	mov %bh, %al
+	out %al, $0x40
 1:	movl $1, IRQ_READY_GPA
 
 wait:	cmp IRQ_COUNT_GPA, %r13d
