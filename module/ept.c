@@ -319,3 +319,92 @@ void khv_ept_destroy(struct khv_ept *ept, khv_ept_release_fn release,
 	ept_release_table(ept, ept->root, KHV_EPT_LEVELS, 0, release, ctx);
 	ept->root = NULL;
 }
+
+/*
+ * Dirty-page logging (vm_dirty.c) takes write access away from the leaves of
+ * a logged slot so that the guest's first write to a page exits with an EPT
+ * violation (SDM 29.3.3.2). Clearing W needs INVEPT before the caller relies
+ * on it (a CPU may hold a writable translation, SDM 29.4). Setting W needs
+ * none: a CPU still caching the read-only translation takes one more EPT
+ * violation, which invalidates that translation (SDM 29.4.3.1).
+ */
+
+/* The leaf entry of @gpa when a present path leads to it, else NULL. */
+static u64 *ept_leaf_entry(struct khv_ept *ept, u64 gpa)
+{
+	u64 *table = ept->root;
+	int level;
+	u64 entry;
+
+	if (gpa >= EPT_GPA_LIMIT)
+		return NULL;
+	for (level = KHV_EPT_LEVELS; level > 1; level--) {
+		entry = READ_ONCE(table[ept_index(gpa, level)]);
+		if (!ept_present(entry))
+			return NULL;
+		table = ept_child(entry);
+	}
+	return &table[ept_index(gpa, 1)];
+}
+
+/* Clear W of the present leaf mapping @gpa. Returns whether it had W. */
+bool khv_ept_write_protect(struct khv_ept *ept, u64 gpa)
+{
+	u64 *entry = ept_leaf_entry(ept, gpa);
+
+	if (!entry || !(*entry & VMX_EPT_WRITABLE_MASK) || !ept_present(*entry))
+		return false;
+	WRITE_ONCE(*entry, *entry & ~VMX_EPT_WRITABLE_MASK);
+	return true;
+}
+
+/*
+ * Give the present, readable leaf mapping @gpa write access. Returns false
+ * when there is no such leaf (the caller maps the page instead).
+ */
+bool khv_ept_make_writable(struct khv_ept *ept, u64 gpa)
+{
+	u64 *entry = ept_leaf_entry(ept, gpa);
+
+	if (!entry || !(*entry & VMX_EPT_READABLE_MASK))
+		return false;
+	WRITE_ONCE(*entry, *entry | VMX_EPT_WRITABLE_MASK);
+	return true;
+}
+
+static bool ept_write_protect(u64 *table, int level, u64 base, u64 first,
+			      u64 last)
+{
+	bool changed = false;
+	unsigned int i;
+
+	for_each_ept_entry(i, base, level, first, last) {
+		u64 entry = table[i];
+
+		if (!ept_present(entry))
+			continue;
+		if (level > 1) {
+			changed |= ept_write_protect(ept_child(entry), level - 1,
+						     base + i * ept_entry_span(level),
+						     first, last);
+		} else if (entry & VMX_EPT_WRITABLE_MASK) {
+			WRITE_ONCE(table[i], entry & ~VMX_EPT_WRITABLE_MASK);
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+/*
+ * Clear W of every leaf in [@gpa, @gpa + @size); tables keep theirs (access
+ * rights along a path are ANDed). Returns whether a leaf lost W, i.e.
+ * whether cached translations must be invalidated.
+ */
+bool khv_ept_write_protect_range(struct khv_ept *ept, u64 gpa, u64 size)
+{
+	if (!size || gpa >= EPT_GPA_LIMIT)
+		return false;
+	size = min(size, EPT_GPA_LIMIT - gpa);
+	return ept_write_protect(ept->root, KHV_EPT_LEVELS, 0, gpa,
+				 gpa + size - 1);
+}

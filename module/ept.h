@@ -46,6 +46,11 @@ u64 khv_ept_lookup(const struct khv_ept *ept, u64 gpa);
 bool khv_ept_revoke_range(struct khv_ept *ept, u64 gpa, u64 size);
 unsigned long khv_ept_reap_range(struct khv_ept *ept, u64 gpa, u64 size,
 				 khv_ept_release_fn release, void *ctx);
+/* Dirty-page logging: see ept.c. */
+bool khv_ept_write_protect(struct khv_ept *ept, u64 gpa);
+bool khv_ept_make_writable(struct khv_ept *ept, u64 gpa);
+bool khv_ept_write_protect_range(struct khv_ept *ept, u64 gpa, u64 size);
+
 void khv_ept_destroy(struct khv_ept *ept, khv_ept_release_fn release,
 		     void *ctx);
 

@@ -379,6 +379,74 @@ static void ept_test_destroy_releases(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, f->ept.root);
 }
 
+/*
+ * Dirty logging: write-protecting a range takes W from exactly the leaves in
+ * it (across a page-table and a PD boundary), leaves R/X, the tables' rights
+ * and revoked entries alone, and reports whether anything changed.
+ */
+static void ept_test_write_protect_range(struct kunit *test)
+{
+	static const u64 gpas[] = { 0x1ff000, 0x200000, 0x3ff000, 0x40000000,
+				    0x40001000 };
+	struct ept_fixture *f = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(gpas); i++)
+		KUNIT_ASSERT_EQ(test, khv_ept_map(&f->ept, gpas[i],
+						  0x200000 + i * SZ_4K,
+						  i == 3 ? R | X : RWX, WB), 0);
+	/* [0x200000, 0x40001000): the 2nd to 4th page; the 4th has no W. */
+	KUNIT_EXPECT_TRUE(test, khv_ept_write_protect_range(&f->ept, 0x200000,
+							   0x40001000 - 0x200000));
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, gpas[0]) & RWX, RWX);
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, gpas[1]) & RWX, R | X);
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, gpas[2]) & RWX, R | X);
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, gpas[3]) & RWX, R | X);
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, gpas[4]) & RWX, RWX);
+	KUNIT_EXPECT_EQ(test, khv_ept_entry_hpa(khv_ept_lookup(&f->ept, gpas[2])),
+			(u64)0x202000);
+	/* Nothing left to protect: no flush needed. */
+	KUNIT_EXPECT_FALSE(test, khv_ept_write_protect_range(&f->ept, 0x200000,
+							    0x40001000 - 0x200000));
+	KUNIT_EXPECT_FALSE(test, khv_ept_write_protect_range(&f->ept, 0, 0));
+	KUNIT_EXPECT_FALSE(test, khv_ept_write_protect_range(&f->ept,
+							    BIT_ULL(48), SZ_4K));
+	/* A revoked leaf stays revoked (not present). */
+	KUNIT_ASSERT_TRUE(test, khv_ept_revoke_range(&f->ept, gpas[4], SZ_4K));
+	KUNIT_EXPECT_FALSE(test, khv_ept_write_protect_range(&f->ept, gpas[4],
+							    SZ_4K));
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, gpas[4]) & RWX, 0ULL);
+	KUNIT_EXPECT_EQ(test, f->ept.nr_leaves, (unsigned long)ARRAY_SIZE(gpas));
+}
+
+/* One page at a time: protect, make writable again, pages not mapped. */
+static void ept_test_write_protect_page(struct kunit *test)
+{
+	struct ept_fixture *f = test->priv;
+
+	KUNIT_ASSERT_EQ(test, khv_ept_map(&f->ept, 0x5000, 0x9000, RWX, WB), 0);
+	KUNIT_ASSERT_EQ(test, khv_ept_map(&f->ept, 0x6000, 0xa000, RWX, WB), 0);
+	KUNIT_EXPECT_TRUE(test, khv_ept_write_protect(&f->ept, 0x5000));
+	KUNIT_EXPECT_FALSE(test, khv_ept_write_protect(&f->ept, 0x5000));
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, 0x5000),
+			0x9000 | R | X | (WB << 3));
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, 0x6000) & RWX, RWX);
+	KUNIT_EXPECT_TRUE(test, khv_ept_make_writable(&f->ept, 0x5000));
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, 0x5000),
+			0x9000 | RWX | (WB << 3));
+	/* Not mapped: in a present table, and where no table exists. */
+	KUNIT_EXPECT_FALSE(test, khv_ept_write_protect(&f->ept, 0x7000));
+	KUNIT_EXPECT_FALSE(test, khv_ept_make_writable(&f->ept, 0x7000));
+	KUNIT_EXPECT_FALSE(test, khv_ept_write_protect(&f->ept, SZ_1G));
+	KUNIT_EXPECT_FALSE(test, khv_ept_make_writable(&f->ept, SZ_1G));
+	KUNIT_EXPECT_FALSE(test, khv_ept_make_writable(&f->ept, BIT_ULL(48)));
+	/* Revoked: never made writable (it is on its way out). */
+	KUNIT_ASSERT_TRUE(test, khv_ept_revoke_range(&f->ept, 0x6000, SZ_4K));
+	KUNIT_EXPECT_FALSE(test, khv_ept_make_writable(&f->ept, 0x6000));
+	KUNIT_EXPECT_FALSE(test, khv_ept_write_protect(&f->ept, 0x6000));
+	KUNIT_EXPECT_EQ(test, khv_ept_lookup(&f->ept, 0x6000) & RWX, 0ULL);
+}
+
 static struct kunit_case ept_test_cases[] = {
 	KUNIT_CASE(ept_test_init_state),
 	KUNIT_CASE_PARAM(ept_test_map, ept_map_gen_params),
@@ -388,6 +456,8 @@ static struct kunit_case ept_test_cases[] = {
 	KUNIT_CASE(ept_test_alloc_failure),
 	KUNIT_CASE_PARAM(ept_test_revoke_reap, ept_zap_gen_params),
 	KUNIT_CASE(ept_test_destroy_releases),
+	KUNIT_CASE(ept_test_write_protect_range),
+	KUNIT_CASE(ept_test_write_protect_page),
 	{}
 };
 

@@ -19,15 +19,22 @@
 /*
  * Flags a slot may carry. KVM_MEM_READONLY: the EPT maps the slot without
  * write access and a guest write exits as KVM_EXIT_MMIO (vm.c, mmio.c).
- * KVM_MEM_LOG_DIRTY_PAGES is not implemented.
+ * KVM_MEM_LOG_DIRTY_PAGES: the slot's writes are logged in its dirty bitmap
+ * (vm_dirty.c); it may be switched on and off on an existing slot.
  */
-#define KHV_MEMSLOT_VALID_FLAGS	KVM_MEM_READONLY
+#define KHV_MEMSLOT_VALID_FLAGS	(KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES)
 
 struct khv_memslot {
 	u64 gpa;			/* first guest-physical byte */
 	u64 size;			/* bytes; 0 when the slot is unused */
 	u64 hva;			/* user address backing gpa */
 	u32 flags;			/* KVM_MEM_* */
+	/*
+	 * With KVM_MEM_LOG_DIRTY_PAGES: bit n set when page n was written
+	 * since userspace last collected it (vm_dirty.c). Not set by
+	 * khv_memslot_prepare(); vm_dirty.c gives new slots theirs.
+	 */
+	unsigned long *dirty_bitmap;
 };
 
 /* Slots are indexed by their id. */
@@ -64,6 +71,11 @@ const struct khv_memslot *khv_memslot_find(const struct khv_memslots *slots,
 static inline bool khv_memslot_readonly(const struct khv_memslot *slot)
 {
 	return slot->flags & KVM_MEM_READONLY;
+}
+
+static inline bool khv_memslot_logged(const struct khv_memslot *slot)
+{
+	return slot->flags & KVM_MEM_LOG_DIRTY_PAGES;
 }
 
 /* User address of @gpa, which must lie in @slot. */

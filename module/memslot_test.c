@@ -56,9 +56,18 @@ static const struct memslot_case memslot_cases[] = {
 	{ "make_readonly", REQ(1, KVM_MEM_READONLY, SZ_1M, SZ_16K, HVA1),
 	  -EINVAL },
 
+	{ "create_log_dirty", REQ(2, KVM_MEM_LOG_DIRTY_PAGES, SZ_2M, SZ_4K,
+				  0x30000000), 0, KHV_MEMSLOT_CREATE },
+	{ "create_log_dirty_readonly",
+	  REQ(2, KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY, SZ_2M, SZ_4K,
+	      0x30000000), 0, KHV_MEMSLOT_CREATE },
+	/* Dirty logging can be switched on an existing slot. */
+	{ "start_log_dirty", REQ(1, KVM_MEM_LOG_DIRTY_PAGES, SZ_1M, SZ_16K,
+				 HVA1), 0, KHV_MEMSLOT_FLAGS },
+	{ "move_and_log_dirty", REQ(1, KVM_MEM_LOG_DIRTY_PAGES, SZ_2M, SZ_16K,
+				    HVA1), 0, KHV_MEMSLOT_MOVE },
+
 	/* Flags khv does not implement. */
-	{ "flag_log_dirty", REQ(2, KVM_MEM_LOG_DIRTY_PAGES, SZ_2M, SZ_4K,
-				0x30000000), -EINVAL },
 	{ "flag_unknown", REQ(2, BIT(7), SZ_2M, SZ_4K, 0x30000000), -EINVAL },
 	{ "delete_with_unknown_flag", REQ(1, BIT(7), 0, 0, 0), -EINVAL },
 

@@ -26,12 +26,14 @@
 #include <asm/processor.h>
 #include <asm/vmx.h>
 
+#include "dirty_log.h"
 #include "ioctl.h"
 #include "irq.h"
 #include "khv.h"
 #include "pit.h"
 #include "vcpu.h"
 #include "vm.h"
+#include "vm_dirty.h"
 #include "vmx.h"
 
 static u64 *vm_alloc_table(void *ctx)
@@ -111,7 +113,7 @@ static void vm_invept_on_cpu(void *info)
  * 29.4.3). The IPI also forces a VM exit on a CPU running one of the VM's
  * vCPUs, so when this returns no CPU can still use a revoked entry.
  */
-static void vm_flush_ept(struct khv_vm *vm)
+void khv_vm_flush_ept(struct khv_vm *vm)
 {
 	struct vm_invept_req req = { .eptp = vm->eptp };
 
@@ -149,9 +151,11 @@ static void vm_destroy(struct khv_vm *vm)
 		 * CPUs tag cached translations with the root's address; a
 		 * later VM may get the same root page.
 		 */
-		vm_flush_ept(vm);
+		khv_vm_flush_ept(vm);
 		khv_ept_destroy(&vm->ept, vm_unpin, vm);
 	}
+	for (i = 0; i < KHV_MAX_MEMSLOTS; i++)
+		khv_dirty_bitmap_free(vm->slots.slot[i].dirty_bitmap);
 	mmdrop(vm->mm);
 	mutex_destroy(&vm->mmu_lock);
 	mutex_destroy(&vm->lock);
@@ -175,6 +179,9 @@ static int vm_set_memory_region(struct khv_vm *vm,
 	r = khv_memslot_prepare(&vm->slots, mem, vm_gpa_bits(), &chg);
 	if (r || chg.op == KHV_MEMSLOT_NOP)
 		goto out;
+	r = khv_dirty_log_slot_prepare(vm, &chg);
+	if (r)
+		goto out;
 
 	/*
 	 * Pages leaving the guest: make them unreachable, flush every CPU's
@@ -183,11 +190,12 @@ static int vm_set_memory_region(struct khv_vm *vm,
 	 */
 	if ((chg.op == KHV_MEMSLOT_DELETE || chg.op == KHV_MEMSLOT_MOVE) &&
 	    khv_ept_revoke_range(&vm->ept, chg.old.gpa, chg.old.size)) {
-		vm_flush_ept(vm);
+		khv_vm_flush_ept(vm);
 		khv_ept_reap_range(&vm->ept, chg.old.gpa, chg.old.size,
 				   vm_unpin, vm);
 	}
 	khv_memslot_commit(&vm->slots, &chg);
+	khv_dirty_log_slot_commit(vm, &chg);
 	vm->slots_gen++;
 out:
 	mutex_unlock(&vm->mmu_lock);
@@ -258,10 +266,11 @@ static long vm_pin_page(unsigned long hva, bool readonly, struct page **page)
 
 int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual)
 {
+	bool write = exit_qual & EPT_VIOLATION_ACC_WRITE;
 	const struct khv_memslot *slot;
 	struct page *page;
 	unsigned long hva;
-	bool readonly;
+	bool readonly, logged;
 	u64 gen, leaf, prot;
 	long r;
 
@@ -273,8 +282,20 @@ int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual)
 		return -ENOENT;
 	}
 	readonly = khv_memslot_readonly(slot);
+	logged = khv_memslot_logged(slot);
 	hva = khv_memslot_hva(slot, gpa);
 	leaf = khv_ept_lookup(&vm->ept, gpa);
+	/*
+	 * A write to a mapped page of a writable slot that lacks W: dirty
+	 * logging took it (vm_dirty.c). Log the page, then give W back, in
+	 * one mmu_lock section.
+	 */
+	if (write && !readonly && (leaf & VMX_EPT_READABLE_MASK) &&
+	    !(leaf & VMX_EPT_WRITABLE_MASK)) {
+		khv_dirty_log_mark_locked(vm, slot, gpa);
+		if (khv_ept_make_writable(&vm->ept, gpa))
+			leaf |= VMX_EPT_WRITABLE_MASK;
+	}
 	gen = vm->slots_gen;
 	mutex_unlock(&vm->mmu_lock);
 
@@ -282,7 +303,7 @@ int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual)
 	 * A write to a read-only slot is an MMIO write (api.rst 4.35,
 	 * KVM_MEM_READONLY): the caller decodes it and exits to userspace.
 	 */
-	if (readonly && (exit_qual & EPT_VIOLATION_ACC_WRITE))
+	if (readonly && write)
 		return -ENOENT;
 
 	/* Another vCPU mapped it since this one exited. */
@@ -299,14 +320,20 @@ int khv_vm_ept_fault(struct khv_vm *vm, u64 gpa, unsigned long exit_qual)
 	if (r != 1)
 		return vm_pin_errno(r);
 
-	prot = readonly ? VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK :
-			  VMX_EPT_RWX_MASK;
+	/* A logged slot's page gets W only for a write, and is logged. */
+	if (readonly || (logged && !write))
+		prot = VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK;
+	else
+		prot = VMX_EPT_RWX_MASK;
 	mutex_lock(&vm->mmu_lock);
-	if (gen == vm->slots_gen)
+	if (gen == vm->slots_gen) {
 		r = khv_ept_map(&vm->ept, gpa, page_to_phys(page), prot,
 				MTRR_TYPE_WRBACK);
-	else
+		if (!r && logged && write)
+			khv_dirty_log_mark_locked(vm, slot, gpa);
+	} else {
 		r = -EAGAIN;	/* the slot changed: let the guest fault again */
+	}
 	mutex_unlock(&vm->mmu_lock);
 
 	if (r) {
@@ -342,10 +369,13 @@ static int vm_copy_guest(struct khv_vm *vm, u64 gpa, void *kbuf, size_t len,
 		if (!slot)
 			return -ENOENT;
 
-		if (to_guest)
+		if (to_guest) {
 			left = copy_to_user((void __user *)hva, kbuf, chunk);
-		else
+			/* After the write: vm_dirty.c explains why. */
+			khv_dirty_log_mark_range(vm, gpa, chunk);
+		} else {
 			left = copy_from_user(kbuf, (void __user *)hva, chunk);
+		}
 		if (left)
 			return -EFAULT;
 		gpa += chunk;
@@ -451,6 +481,8 @@ static int vm_enable_cap(struct khv_vm *vm, const void __user *argp)
 	if (cap.flags)
 		return -EINVAL;
 	switch (cap.cap) {
+	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
+		return khv_dirty_log_enable_cap(vm, cap.args[0]);
 	case KVM_CAP_MSR_PLATFORM_INFO:
 		WRITE_ONCE(vm->platform_info_hidden, !cap.args[0]);
 		return 0;
@@ -487,6 +519,8 @@ long khv_vm_check_extension(long cap)
 	case KVM_CAP_USER_MEMORY2:
 #endif
 		return 1;
+	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:	/* vm_dirty.c */
+		return KHV_DIRTY_LOG_MANUAL_CAPS;
 	default:
 		return 0;
 	}
@@ -547,6 +581,9 @@ static long khv_vm_ioctl(struct file *file, unsigned int cmd,
 		return khv_pit_vm_ioctl(vm, cmd, argp);
 	case KVM_GET_STATS_FD:
 		return khv_stats_vm_fd(vm);
+	case KVM_GET_DIRTY_LOG:
+	case KVM_CLEAR_DIRTY_LOG:
+		return khv_dirty_log_vm_ioctl(vm, cmd, argp);
 	case KVM_X86_SET_MSR_FILTER:
 		return khv_msr_vm_ioctl(vm, cmd, argp);
 	default:

@@ -59,6 +59,8 @@ struct khv_vm {
 	bool platform_info_hidden;
 	/* vCPU ids below this (KVM_CAP_MAX_VCPU_ID); 0: not fixed yet. */
 	u32 max_vcpu_ids;
+	/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2's args[0] (vm_dirty.c). */
+	u64 dirty_log_manual;
 	/* KVM_CAP_X86_USER_SPACE_MSR's exit reasons (msr.c). */
 	u32 user_space_msrs;
 	/* KVM_X86_SET_MSR_FILTER's filter, NULL: none (msr.c, RCU). */
@@ -68,6 +70,12 @@ struct khv_vm {
 int khv_vm_create(unsigned long type);		/* returns the new VM fd */
 void khv_vm_get(struct khv_vm *vm);
 void khv_vm_put(struct khv_vm *vm);
+
+/*
+ * INVEPT of the VM's EPT on every CPU in VMX operation; returns once no CPU
+ * can use a translation cached before the call. Sleeps; mmu_lock may be held.
+ */
+void khv_vm_flush_ept(struct khv_vm *vm);
 
 /* EPTP value for the VMCS: WB paging structures, 4-level walk, no A/D. */
 u64 khv_vm_eptp(struct khv_vm *vm);

@@ -130,8 +130,6 @@ struct bad_region {
 	  .khv_only = true }
 
 static const struct bad_region bad_regions[] = {
-	BAD_KHV("log_dirty_flag", 2, KVM_MEM_LOG_DIRTY_PAGES, 2 * SZ_1M, PAGE,
-		OFF(32 * PAGE), EINVAL),
 	BAD("unknown_flag", 2, 1u << 7, 2 * SZ_1M, PAGE, OFF(32 * PAGE), EINVAL),
 	BAD("size_unaligned", 2, 0, 2 * SZ_1M, PAGE + 1, OFF(32 * PAGE), EINVAL),
 	BAD("gpa_unaligned", 2, 0, 2 * SZ_1M + 8, PAGE, OFF(32 * PAGE), EINVAL),
