@@ -4,7 +4,8 @@
 # check-linux.sh LABEL: QEMU boots the test kernel (-kernel/-initrd, the
 # initramfs of tools/guests/linux whose /init prints "khv-linux: init
 # started, uptime U s" and "N CPUs online", then reboots) on whatever
-# /dev/kvm is, with -accel kvm,kernel-irqchip=off, on -machine pc (SeaBIOS,
+# /dev/kvm is, with -accel kvm,kernel-irqchip=off and (the *_irqchip cases)
+# QEMU's default in-kernel irqchip and PIT, on -machine pc (SeaBIOS,
 # linuxboot_dma.bin). It must end with status 0 (the reboot, -no-reboot) and
 # print /init's lines. 2 vCPUs only with LINUX_SMP2=1: QEMU 7.2 with its own
 # APIC hung there on kvm_intel as on khv (docs/qemu.md). Not microvm: there
@@ -25,6 +26,7 @@ K=${LINUX_KERNEL:-/khv/extra/bzImage}
 I=${LINUX_INITRD:-/khv/extra/initramfs.cpio}
 FULL=$QEMU_DIR/qemu-system-x86_64
 T=/tmp/qemu-linux.$LABEL
+ACCEL=kvm,kernel-irqchip=off
 TIMEOUT=${QEMU_TIMEOUT:-900}
 # reboot=t: the reboot is a triple fault, which -no-reboot turns into exit
 # status 0 on every machine; panic=-1 reboots at once on a panic (no
@@ -77,7 +79,7 @@ boot()
 	rm -f "$T/$c.out" "$T/$c.err" "$T/$c.trace"
 	t0=$(now)
 	KVMTRACE=$T/$c.trace KVMTRACE_RUN=0 LD_PRELOAD=$QDIR/kvmtrace.so \
-		timeout -s KILL "$TIMEOUT" "$bin" -accel kvm,kernel-irqchip=off \
+		timeout -s KILL "$TIMEOUT" "$bin" -accel "$ACCEL" \
 		-nodefaults -nographic -no-reboot -m 64 -smp "$cpus" \
 		-serial "file:$T/$c.out" -kernel "$K" -initrd "$I" \
 		-append "$APPEND" "$@" </dev/null >"$T/$c.err" 2>&1
@@ -102,6 +104,13 @@ if [ -n "${LINUX_SMP2:-}" ]; then
 else
 	n=$((n + 1))
 	echo "ok $n $LABEL.pc_linux_smp2 # SKIP hangs on kvm_intel too (LINUX_SMP2=1 runs it)"
+fi
+
+# QEMU's default -accel kvm: PIC, IOAPIC, local APIC and PIT in the kernel.
+ACCEL=kvm
+boot pc_linux_irqchip 1 "$FULL" -machine pc
+if [ -n "${LINUX_SMP2:-}" ]; then
+	boot pc_linux_smp2_irqchip 2 "$FULL" -machine pc
 fi
 
 echo "1..$n"
