@@ -107,6 +107,25 @@ static void wait_slice(long ns, const struct timespec *deadline)
 	pthread_cond_timedwait(&cond, &lock, &t);
 }
 
+/*
+ * SIGINT and SIGTERM from now on only ask the run to end: one that comes
+ * while the VM is being set up ends the run as soon as it starts, with the
+ * same status 12 as one that comes later ("run --vms" sets this before
+ * each VM's setup, so a signal the parent forwards early cannot kill a VM
+ * outright).
+ */
+int run_catch_stop(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+		return -1;
+	return 0;
+}
+
 static int setup_signals(void)
 {
 	struct sigaction sa;
@@ -116,10 +135,7 @@ static int setup_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_kick;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGUSR1, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = on_stop;
-	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+	if (sigaction(SIGUSR1, &sa, NULL) < 0 || run_catch_stop() < 0)
 		return -1;
 
 	/* Timeouts on CLOCK_MONOTONIC: the guest's run must not jump. */

@@ -43,12 +43,14 @@ static void on_stop(int sig)
 }
 
 static void child(struct run_opts *o, struct image *img, struct net *n,
-		  int i, pid_t parent)
+		  int i, pid_t parent, const sigset_t *stops)
 {
 	int fd;
 
-	signal(SIGINT, SIG_DFL);	/* until run_vcpus() sets its own */
-	signal(SIGTERM, SIG_DFL);
+	/* Not the parent's forwarding: a stop for this VM's run. */
+	if (run_catch_stop() < 0)
+		_exit(KHVCTL_ERROR);
+	sigprocmask(SIG_UNBLOCK, stops, NULL);
 	/* A parent that dies (even by SIGKILL) takes its VMs along. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
@@ -85,6 +87,7 @@ int vms_run(struct run_opts *o, struct image *img)
 	pid_t parent = getpid(), pid;
 	int ws[RUN_MAX_VMS];
 	struct sigaction sa;
+	sigset_t stops;
 	int i, w, left, status = KHVCTL_OK;
 	struct net n;
 
@@ -97,11 +100,19 @@ int vms_run(struct run_opts *o, struct image *img)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	/*
+	 * Held while forking: a stop reaches every VM forked so far once it
+	 * is in pids[], and a new VM only once it has its own handler.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, NULL);
 	for (i = 0; i < o->vms; i++) {
 		ws[i] = KHVCTL_ERROR << 8;	/* as exit(4), if never reaped */
 		pid = fork();
 		if (!pid)
-			child(o, img, &n, i, parent);
+			child(o, img, &n, i, parent, &stops);
 		if (pid < 0) {
 			khv_err("fork for vm %d: %s", i, strerror(errno));
 			o->vms = i;
@@ -112,6 +123,7 @@ int vms_run(struct run_opts *o, struct image *img)
 		pids[i] = pid;
 		nr_pids = i + 1;
 	}
+	sigprocmask(SIG_UNBLOCK, &stops, NULL);
 	net_drop_vms(&n);
 	if (net_needs_hub(&n) && hub_start(&n, o->vms) < 0) {
 		kill_all(SIGTERM);
