@@ -160,7 +160,10 @@ cat <<EOF
   x86_64 programs, static, stripped to about 1 MB each. Measured: 109 s wall
   on the shared 2-core host (29 s user CPU); 0.05 s when cached.
 - In the VM each test is plan-lib's \`check\` case \`kvm-selftests:HV:TEST\`
-  (\`vm-lib.sh\`) under busybox \`timeout -s KILL\`; \`/dev/shm\` is mounted for
+  (\`vm-lib.sh\`) under busybox \`timeout -s KILL\`, in a process group of its
+  own (\`setsid\`): what is left of the group when the test ends or is
+  killed (hardware_disable_test's children) is killed before the next
+  test; \`/dev/shm\` is mounted for
   the tests' POSIX semaphores. Tests a Bochs bug makes endless on kvm_intel
   are listed in \`skip.txt\`; with 2 CPUs the watchdog does end them (measured
   with dirty_log_test), but only after its full timeout.

@@ -21,19 +21,67 @@ if ! grep -q ' /dev/shm ' /proc/mounts; then
 	mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
 fi
 
+# _kvmst_left PGID: how many processes of process group PGID are still
+# alive (zombies do not count: they hold no files, so no VM).
+_kvmst_left()
+{
+	local pg=$1 f s n=0
+	for f in /proc/[0-9]*/stat; do
+		s=$(cat "$f" 2>/dev/null) || continue
+		# After the last ')': state, ppid, pgrp (comm may hold spaces).
+		s=${s##*) }
+		set -- $s
+		[ "$3" = "$pg" ] && [ "$1" != Z ] && n=$((n + 1))
+	done
+	echo $n
+}
+
+# _kvmst_kill_group NAME PGID: SIGKILL what is left of the test's process
+# group, and wait (up to 60 guest seconds) until it has exited, so that
+# it cannot disturb the next test (hardware_disable_test's children outlive
+# it when it fails or its watchdog kills it).
+_kvmst_kill_group()
+{
+	local name=$1 pg=$2 n t
+	n=$(_kvmst_left "$pg")
+	[ "$n" -gt 0 ] || return 0
+	echo "# kvm-selftests: $name left $n processes behind: killing them"
+	kill -KILL -"$pg" 2>/dev/null
+	t=0
+	while [ "$(_kvmst_left "$pg")" -gt 0 ]; do
+		if [ $t -ge 600 ]; then
+			echo "# kvm-selftests: $name: $(_kvmst_left "$pg") processes still alive after 60 s"
+			return 1
+		fi
+		usleep 100000
+		t=$((t + 1))
+	done
+}
+
 # _kvmst_exec HV TEST [ARGS...]: run one program under a watchdog, print its
 # output (the tail of it when long) and one KVMST-RESULT line the host's
 # report script reads. Exit code: 0 pass, 4 skip, other fail.
+#
+# The program runs in a session and process group of its own (setsid):
+# its PID is the group's id, and whatever of the group outlives it is
+# killed before the next test. In a shell without job control, a
+# background command stays in the shell's group, so busybox's setsid does
+# not fork (it would if it led a group, and lose the exit status).
 _kvmst_exec()
 {
-	local hv=$1 name=$2 out rc t0 t1 res n
+	local hv=$1 name=$2 out rc t0 t1 res n pid m=
 	shift 2
 	out=/tmp/kvmst.$hv.$name.out
+	case $- in *m*) m=1; set +m ;; esac
 	t0=$(_kvmst_up)
-	timeout -s KILL "$KVMST_TIMEOUT" "$KVMST_DIR/bin/$name" "$@" \
-		</dev/null >"$out" 2>&1
+	timeout -s KILL "$KVMST_TIMEOUT" setsid "$KVMST_DIR/bin/$name" "$@" \
+		</dev/null >"$out" 2>&1 &
+	pid=$!
+	{ wait $pid; } 2>/dev/null	# no "Killed" from the shell
 	rc=$?
 	t1=$(_kvmst_up)
+	[ -n "$m" ] && set -m
+	_kvmst_kill_group "$name" "$pid" >>"$out"
 	case $rc in
 	0) res=pass ;;
 	4) res=skip ;;
