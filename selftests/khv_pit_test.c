@@ -5,7 +5,8 @@
  * KVM_GET_PIT round trips, a guest that programs counter 0 as a rate
  * generator and counts IRQ0 through the 8259 and through the IOAPIC (with
  * KVM's default routes and with QEMU's, IRQ0 on pin 2), a guest's counter
- * latch and read-back, and port 0x61 with and without the speaker stub.
+ * latch and read-back, and port 0x61 with and without the speaker stub;
+ * and KVM_SET_VAPIC_ADDR 0, which QEMU issues with the in-kernel APIC.
  * Every case runs the same on kvm_intel (KHV_DEV=/dev/kvm).
  */
 #include <errno.h>
@@ -307,6 +308,29 @@ TEST(speaker_port_stub)
 	EXPECT_EQ(1ULL, v->regs.rcx & 1);
 	ASSERT_EQ(0, vm_ioctl(vm, KVM_GET_PIT2, &s));
 	EXPECT_EQ(1, s.channels[2].gate);
+	vm_destroy(vm);
+}
+
+/*
+ * Not the PIT's, but what QEMU's pc machine does with the in-kernel APIC
+ * at every reset: KVM_SET_VAPIC_ADDR with address 0 (it aborts if refused).
+ */
+TEST(vapic_addr_cleared)
+{
+	struct kvm_vapic_addr va = { .vapic_addr = 0 };
+	struct vm *vm = vm_create_with_mem(VM_BASE_MEM_SIZE);
+	struct vcpu *v = vcpu_add(vm, 0);
+
+	/* No in-kernel APIC: EINVAL. */
+	EXPECT_EQ(-1, ioctl(v->fd, KVM_SET_VAPIC_ADDR, &va));
+	EXPECT_EQ(EINVAL, errno);
+	vm_destroy(vm);
+
+	vm = pit_vm(0);
+	v = vcpu_add(vm, 0);
+	EXPECT_EQ(0, ioctl(v->fd, KVM_SET_VAPIC_ADDR, &va));
+	EXPECT_EQ(-1, ioctl(v->fd, KVM_SET_VAPIC_ADDR, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
 	vm_destroy(vm);
 }
 
