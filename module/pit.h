@@ -83,7 +83,7 @@ struct khv_vcpu;
 /* Ports 0x40-0x43 (0x61 with the speaker stub); true when handled here. */
 bool khv_pit_pio(struct khv_vcpu *vcpu, u16 port, unsigned int size, bool in,
 		 unsigned long *rax);
-/* VM teardown, after the vCPUs and before the irqchip. */
+/* VM teardown, before the vCPUs and the irqchip. */
 void khv_pit_vm_destroy(struct khv_vm *vm);
 
 #endif /* _KHV_PIT_H */

@@ -186,7 +186,7 @@ static int khv_pit_create(struct khv_vm *vm, u32 config)
 	return r;
 }
 
-/* After the vCPUs, before the irqchip the timer raises GSIs on. */
+/* Before the vCPUs and the irqchip the timer raises GSIs on. */
 void khv_pit_vm_destroy(struct khv_vm *vm)
 {
 	struct khv_pit *pit = vm->pit;

@@ -141,9 +141,10 @@ static void vm_destroy(struct khv_vm *vm)
 	unsigned int i;
 
 	khv_sched_vm_destroy(vm);
+	/* First: its timer raises GSIs that reach the vCPUs' APICs. */
+	khv_pit_vm_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		khv_vcpu_destroy(vm->vcpus[i]);
-	khv_pit_vm_destroy(vm);
 	khv_irq_vm_destroy(vm);
 	khv_msr_vm_destroy(vm);
 	if (vm->ept.root) {
