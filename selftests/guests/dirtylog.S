@@ -39,4 +39,36 @@ GUEST64(dirty64)
 	hlt
 GUEST_END(dirty64)
 
+/*
+ * Writes generation g = 1, 2, ... to the first 8 bytes of 50 consecutive
+ * pages (wrapping) of the RCX pages at RBX, from page (97 * g) mod RCX, until
+ * the u64 at GUEST_DATA_GPA is non-zero; then reports DONE with RCX = the
+ * last generation. Each finished generation is stored at GUEST_DATA_GPA + 8.
+ * The test collects the log meanwhile.
+ */
+GUEST64(dirty_loop64)
+	mov $1, %rdi
+1:	mov %rdi, %rax
+	imul $97, %rax
+	xor %edx, %edx
+	div %rcx
+	mov $50, %r9d
+2:	mov %rdx, %rax
+	shl $12, %rax
+	mov %rdi, (%rbx,%rax)
+	inc %rdx
+	cmp %rcx, %rdx
+	jb 3f
+	xor %edx, %edx
+3:	dec %r9d
+	jnz 2b
+	mov %rdi, GUEST_DATA_GPA + 8
+	inc %rdi
+	cmpq $0, GUEST_DATA_GPA
+	je 1b
+	mov %rdi, %rcx
+	REPORT(REPORT_DONE)
+	hlt
+GUEST_END(dirty_loop64)
+
 	.section .note.GNU-stack, "", @progbits
