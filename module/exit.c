@@ -20,6 +20,7 @@
 #include "fpu.h"
 #include "irq.h"
 #include "msr.h"
+#include "trace.h"
 #include "vcpu.h"
 #include "vm.h"
 #include "vmcs.h"
@@ -246,6 +247,7 @@ static int khv_exit_ept_violation(struct khv_vcpu *vcpu)
 	u64 gpa = khv_vmread(GUEST_PHYSICAL_ADDRESS);
 	int r = khv_vm_ept_fault(vcpu->vm, gpa, vcpu->exit_qual);
 
+	trace_khv_ept_fault(vcpu, gpa, r);
 	switch (r) {
 	case 0:
 		khv_stats_inc(&vcpu->stats.pf_fixed);
@@ -314,6 +316,7 @@ int khv_handle_exit(struct khv_vcpu *vcpu)
 	u16 basic = reason;
 
 	khv_stats_exit(&vcpu->stats, reason);
+	trace_khv_exit(vcpu);
 	/* VMfail: the entry never started; the qualification holds the error. */
 	if (reason == KHV_EXIT_VMFAIL) {
 		run->exit_reason = KVM_EXIT_FAIL_ENTRY;

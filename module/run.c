@@ -28,6 +28,7 @@
 #include "events.h"
 #include "fpu.h"
 #include "irq.h"
+#include "trace.h"
 #include "vcpu.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -99,6 +100,7 @@ static void khv_prepare_entry(struct khv_vcpu *vcpu)
 	}
 	khv_events_prepare_entry(vcpu);
 	if (ev->pending) {
+		trace_khv_inject(vcpu, ev->info, ev->error_code);
 		khv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, ev->info);
 		khv_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, ev->error_code);
 		khv_vmwrite(VM_ENTRY_INSTRUCTION_LEN, ev->insn_len);
@@ -266,5 +268,6 @@ out:
 	khv_vcpu_put(vcpu);
 	khv_stats_run_end(&vcpu->stats, run, r);
 	khv_events_sigmask_end(vcpu);
+	trace_khv_run_end(vcpu, r);
 	return r;
 }
