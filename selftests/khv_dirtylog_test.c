@@ -481,12 +481,16 @@ static void concurrent(struct __test_metadata *_metadata, struct vm *vm,
 	       changes, ROUNDS + 1, v->regs.rcx);
 }
 
-TEST_F(dirty, concurrent_collect)
+/*
+ * 25 rounds of a fault on every page: seconds on the fast test kernel,
+ * beyond the harness's default 30 s on the debug kernel (timed out there).
+ */
+TEST_F_TIMEOUT(dirty, concurrent_collect, 900)
 {
 	concurrent(_metadata, self->vm, self->v, false);
 }
 
-TEST_F(dirty, concurrent_collect_manual)
+TEST_F_TIMEOUT(dirty, concurrent_collect_manual, 900)
 {
 	concurrent(_metadata, self->vm, self->v, true);
 }
