@@ -29,6 +29,7 @@
  *   RBX: the PIT's control word and count with IRQF_PIT.
  * IRQ_READY is set to 1 once everything is set up, before the first HLT.
  * The handler sends the EOI to the 8259 with IRQF_PIC, else to the APIC;
+ * the one that reaches the count returns with interrupts disabled;
  * with IRQF_IOAPIC_LEVEL it masks the IOAPIC pin once the count is reached,
  * before the EOI, so the still-asserted line stops coming back.
  */
@@ -115,6 +116,16 @@ handler:
 	push %rax
 	push %rdx
 	incl IRQ_COUNT_GPA
+	/*
+	 * Enough: return with IF = 0 (RFLAGS in the frame, above RDX, RAX,
+	 * RIP, CS), so that the loop gets to stop the source even when the
+	 * next tick is already pending at IRET, as on a host slower than the
+	 * period (the debug kernel with the PIT at 100 Hz).
+	 */
+	cmp IRQ_COUNT_GPA, %r13d
+	ja 4f
+	andq $~0x200, 32(%rsp)
+4:
 	test $IRQF_IOAPIC_LEVEL, %r14d
 	jz 1f
 	cmp IRQ_COUNT_GPA, %r13d
