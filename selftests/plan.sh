@@ -27,6 +27,8 @@ fi
 # firmware guests, then the test kernel (/khv/extra/bzImage). QEMU opens
 # the fixed path /dev/kvm, so khv is reloaded with kvm_alias=1 for it (after
 # the KVM selftests, which make /dev/kvm a symlink), then reloaded without.
+# The same cases then run on kvm_intel as the baseline (counted too: a case
+# that fails on KVM is a broken case), and times.sh shows both sets of times.
 if [ -x /khv/qemu/check.sh ]; then
 	if check qemu:kvm_alias sh -c \
 		'[ ! -L /dev/kvm ] || rm /dev/kvm; rmmod khv &&
@@ -35,6 +37,12 @@ if [ -x /khv/qemu/check.sh ]; then
 		selftest /khv/qemu/check-linux.sh khv
 	fi
 	rmmod khv
+	if check qemu:kvm_intel modprobe kvm_intel; then
+		selftest /khv/qemu/check.sh kvm
+		selftest /khv/qemu/check-linux.sh kvm
+		rmmod kvm_intel kvm
+	fi
+	/khv/qemu/times.sh
 	insmod /khv/khv.ko || echo "KHV-PLAN: insmod khv.ko failed"
 fi
 selftest /khv/selftests/khv_load_test

@@ -12,7 +12,7 @@
 # (docs/qemu.md). Not microvm: there the kernel stopped after "Unable to
 # read current time from RTC" on kvm_intel too. TAP 13 for plan-lib's "selftest"; "# time LABEL CASE S init=U"
 # gives the test VM's seconds for the whole QEMU run and the guest's uptime
-# at /init. Exit 0 if all passed, 1 if any failed, 4 (skip) if something
+# at /init (also appended to /tmp/qemu-times.LABEL, as S/U, for times.sh). Exit 0 if all passed, 1 if any failed, 4 (skip) if something
 # is missing.
 #
 #   LINUX_KERNEL  the bzImage (default /khv/extra/bzImage)
@@ -87,6 +87,7 @@ boot()
 	secs=$(echo "$t0 $(now)" | awk '{ printf "%.1f", $2 - $1 }')
 	up=$(sed -n 's/.*khv-linux: init started, uptime \([0-9.]*\) s.*/\1/p' "$T/$c.out")
 	echo "# time $LABEL $c $secs init=${up:-none}"
+	echo "$c $secs/${up:-none}" >>"/tmp/qemu-times.$LABEL"
 	if [ "$rc" != 0 ]; then
 		result "$c" 0 "exit status $rc, expected 0 (${secs}s)"
 	elif [ -z "$up" ]; then

@@ -13,8 +13,8 @@
 # the full binary is there, -machine pc with isa-debug-exit; 2 vCPUs; QEMU
 # ended by SIGTERM and SIGKILL while its vCPU runs and while it starts, after
 # which nothing may hold the device's module (lsmod's use count back to 0).
-# Every run is timed ("# time LABEL CASE SECONDS", /proc/uptime, 10 ms) and
-# traced with kvmtrace.so; a failed case shows QEMU's stderr, the serial
+# Every run is timed ("# time LABEL CASE SECONDS", /proc/uptime, 10 ms; also
+# appended to /tmp/qemu-times.LABEL for times.sh) and traced with kvmtrace.so; a failed case shows QEMU's stderr, the serial
 # output and the failed ioctls and last lines of its trace.
 #
 #   QEMU_DIR   binaries (default /usr/bin)
@@ -92,6 +92,7 @@ qemu()
 	rc=$?
 	secs=$(elapsed "$t0")
 	echo "# time $LABEL $c $secs"
+	echo "$c $secs" >>"/tmp/qemu-times.$LABEL"
 }
 
 # expect CASE STATUS PATTERN BINARY ARGS...

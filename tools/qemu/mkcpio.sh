@@ -11,7 +11,7 @@
 # firmware files QEMU loads by name: kvmvapic.bin (pc), bios-256k.bin
 # (SeaBIOS), linuxboot_dma.bin (-kernel on pc), bios-microvm.bin (-kernel
 # on microvm). Under /khv/qemu/: kvmtrace.so, the firmware images of
-# guests/, the test scripts check.sh and check-linux.sh, ioctl-table.sh.
+# guests/, the scripts check.sh, check-linux.sh, ioctl-table.sh, times.sh.
 # docs/qemu.md has sizes and the boot cost measured with it.
 set -euo pipefail
 
@@ -64,6 +64,7 @@ done
 mkdir -p "$root/khv/qemu/guests"
 install -m 644 "$HERE/kvmtrace.so" "$root/khv/qemu/"
 install -m 755 "$HERE/check.sh" "$HERE/check-linux.sh" "$HERE/ioctl-table.sh" \
+	"$HERE/times.sh" \
 	"$root/khv/qemu/"
 install -m 644 "$HERE"/guests/*.bin "$root/khv/qemu/guests/"
 
