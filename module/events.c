@@ -81,10 +81,12 @@ void khv_events_sigmask_end(struct khv_vcpu *vcpu)
 }
 
 /*
- * KVM_INTERRUPT: only for VMs whose interrupt controllers are in userspace;
- * with the in-kernel 8259 KVM answers ENXIO. A second KVM_INTERRUPT before
- * the guest took the first replaces it, as in KVM (the VMM is expected to
- * wait for ready_for_interrupt_injection).
+ * KVM_INTERRUPT: for VMs whose interrupt controllers are in userspace; with
+ * the in-kernel 8259 KVM answers ENXIO, with a split irqchip the vector is
+ * the 8259's ExtINT for the in-kernel APIC (irq_vcpu.c, EEXIST while one
+ * waits). Without an irqchip a second one before the guest took the first
+ * replaces it, as in KVM (the VMM is expected to wait for
+ * ready_for_interrupt_injection).
  */
 static long khv_interrupt(struct khv_vcpu *vcpu, void __user *argp)
 {
@@ -95,7 +97,7 @@ static long khv_interrupt(struct khv_vcpu *vcpu, void __user *argp)
 	if (irq.irq >= KVM_NR_INTERRUPTS)
 		return -EINVAL;
 	if (vcpu->irq)
-		return -ENXIO;
+		return khv_irq_interrupt(vcpu, irq.irq);
 	vcpu->uev.irq_pending = true;
 	vcpu->uev.irq_soft = false;
 	vcpu->uev.irq_vector = irq.irq;

@@ -15,9 +15,10 @@
  * instruction boundary where the guest could take it, and the next entry
  * tries again.
  *
- * Without an in-kernel irqchip, userspace may ask (request_interrupt_window)
- * to be told when the guest can take an interrupt: an interrupt-window exit
- * with nothing queued then ends KVM_RUN with KVM_EXIT_IRQ_WINDOW_OPEN.
+ * Without an in-kernel irqchip, or with a split one (the 8259 in userspace),
+ * userspace may ask (request_interrupt_window) to be told when the guest
+ * can take an interrupt: an interrupt-window exit with nothing queued then
+ * ends KVM_RUN with KVM_EXIT_IRQ_WINDOW_OPEN.
  */
 #include <linux/kvm.h>
 #include <asm/irq_vectors.h>
@@ -164,7 +165,8 @@ fix:
 /*
  * KVM's condition for ready_for_interrupt_injection without an irqchip: the
  * guest can take an interrupt now and none is queued or being delivered, so
- * a KVM_INTERRUPT would be injected at the very next entry.
+ * a KVM_INTERRUPT would be injected at the very next entry. With a split
+ * irqchip also no ExtINT pending and LINT0 taking one (irq_vcpu.c).
  */
 static bool khv_ready_for_interrupt(struct khv_vcpu *vcpu)
 {
@@ -172,7 +174,8 @@ static bool khv_ready_for_interrupt(struct khv_vcpu *vcpu)
 	u32 blocking = khv_vmread(GUEST_INTERRUPTIBILITY_INFO);
 
 	return (rflags & X86_EFLAGS_IF) && !(blocking & KHV_SHADOW) &&
-	       !vcpu->event.pending && !vcpu->uev.irq_pending;
+	       !vcpu->event.pending && !vcpu->uev.irq_pending &&
+	       khv_irq_ready_for_extint(vcpu);
 }
 
 /* The next entry injects what the window was opened for. */
@@ -181,7 +184,8 @@ int khv_events_exit_window(struct khv_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 
 	if ((u16)vcpu->exit_reason == EXIT_REASON_INTERRUPT_WINDOW &&
-	    !vcpu->irq && READ_ONCE(run->request_interrupt_window) &&
+	    (!vcpu->irq || khv_irq_split(vcpu)) &&
+	    READ_ONCE(run->request_interrupt_window) &&
 	    khv_ready_for_interrupt(vcpu)) {
 		run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
 		return 0;
@@ -200,6 +204,7 @@ void khv_events_sync_run(struct khv_vcpu *vcpu)
 	run->cr8 = cr8;
 	run->apic_base = vcpu->apic_base;
 	/* With the 8259 in the kernel userspace injects nothing: always 1. */
-	run->ready_for_interrupt_injection = vcpu->irq ||
-					     khv_ready_for_interrupt(vcpu);
+	run->ready_for_interrupt_injection =
+		(vcpu->irq && !khv_irq_split(vcpu)) ||
+		khv_ready_for_interrupt(vcpu);
 }

@@ -3,7 +3,10 @@
  * The VM side of the in-kernel irqchip (irq.h): KVM_CREATE_IRQCHIP, GSI
  * routing (KVM_SET_GSI_ROUTING, KVM_IRQ_LINE[_STATUS], KVM_SIGNAL_MSI),
  * KVM_GET/SET_IRQCHIP, KVM_SET_BOOT_CPU_ID, and the delivery of interrupt
- * messages to the local APICs.
+ * messages to the local APICs. KVM_CAP_SPLIT_IRQCHIP makes the same object
+ * with only its local APICs in use: the VMM keeps the IOAPIC, the 8259s
+ * and the PIT, and delivers through MSI routes (docs/irqchip.md, "Split
+ * irqchip").
  *
  * One spinlock per VM covers every model: a message from one APIC to
  * another, or an EOI that reaches the IOAPIC and re-raises a level
@@ -190,7 +193,8 @@ static struct khv_irq_routes *khv_default_routes(void)
  * chip, no flags except an MSI's device id, no other types; a GSI may go
  * to several irqchips, but to each at most once, and an MSI GSI nowhere else.
  */
-static int khv_route_check(const struct kvm_irq_routing_entry *ue,
+static int khv_route_check(const struct khv_irqchip *chip,
+			   const struct kvm_irq_routing_entry *ue,
 			   const struct khv_irq_routes *r)
 {
 	u32 i;
@@ -199,7 +203,8 @@ static int khv_route_check(const struct kvm_irq_routing_entry *ue,
 		return -EINVAL;
 	switch (ue->type) {
 	case KVM_IRQ_ROUTING_IRQCHIP:
-		if (ue->flags)
+		/* A split irqchip has no pins in the kernel (as KVM). */
+		if (ue->flags || chip->split)
 			return -EINVAL;
 		if (ue->u.irqchip.irqchip == KVM_IRQCHIP_IOAPIC) {
 			if (ue->u.irqchip.pin >= KHV_IOAPIC_PINS)
@@ -250,7 +255,7 @@ static int khv_set_gsi_routing(struct khv_irqchip *chip, void __user *argp)
 		ret = -EFAULT;
 		if (copy_from_user(&ue, argp + i * sizeof(ue), sizeof(ue)))
 			goto fail;
-		ret = khv_route_check(&ue, r);
+		ret = khv_route_check(chip, &ue, r);
 		if (ret)
 			goto fail;
 		r->e[r->nr].gsi = ue.gsi;
@@ -374,6 +379,10 @@ static int khv_get_set_irqchip(struct khv_irqchip *chip, void __user *argp,
 	ic = memdup_user(argp, sizeof(*ic));
 	if (IS_ERR(ic))
 		return PTR_ERR(ic);
+	if (chip->split) {
+		r = -ENXIO;	/* KVM: the chips are the VMM's */
+		goto out;
+	}
 	if (ic->chip_id > KVM_IRQCHIP_IOAPIC) {
 		r = -EINVAL;
 		goto out;
@@ -397,7 +406,12 @@ out:
 	return r;
 }
 
-static int khv_create_irqchip(struct khv_vm *vm)
+/*
+ * KVM_CREATE_IRQCHIP, or with @split KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP):
+ * the same object, with no routes and the IOAPIC and PICs unused. KVM's
+ * errnos differ: EINVAL (create) or EEXIST (split) once a vCPU exists.
+ */
+static int khv_create_irqchip(struct khv_vm *vm, bool split, u32 nr_reserved)
 {
 	struct khv_irqchip *chip;
 	int r = 0;
@@ -408,7 +422,12 @@ static int khv_create_irqchip(struct khv_vm *vm)
 	spin_lock_init(&chip->lock);
 	khv_ioapic_init(&chip->ioapic, &khv_ioapic_ops, chip);
 	khv_pic_init(&chip->pic, &khv_pic_ops, chip);
-	chip->routes = khv_default_routes();
+	chip->split = split;
+	chip->nr_reserved = nr_reserved;
+	if (split)
+		chip->routes = kzalloc(sizeof(*chip->routes), GFP_KERNEL_ACCOUNT);
+	else
+		chip->routes = khv_default_routes();
 	if (!chip->routes) {
 		kfree(chip);
 		return -ENOMEM;
@@ -418,7 +437,7 @@ static int khv_create_irqchip(struct khv_vm *vm)
 	if (vm->irqchip)
 		r = -EEXIST;
 	else if (vm->nr_vcpus)
-		r = -EINVAL;	/* vCPUs must find their APIC at creation */
+		r = split ? -EEXIST : -EINVAL;	/* vCPUs find their APIC at creation */
 	else
 		WRITE_ONCE(vm->irqchip, chip);
 	mutex_unlock(&vm->lock);
@@ -427,6 +446,46 @@ static int khv_create_irqchip(struct khv_vm *vm)
 		kfree(chip);
 	}
 	return r;
+}
+
+int khv_irq_enable_split(struct khv_vm *vm, u64 nr_reserved)
+{
+	/* KVM: at most KVM_MAX_IRQ_ROUTES pins, checked before anything else. */
+	if (nr_reserved > KHV_MAX_IRQ_ROUTES)
+		return -EINVAL;
+	return khv_create_irqchip(vm, true, nr_reserved);
+}
+
+bool khv_irq_pic_in_kernel(struct khv_vm *vm)
+{
+	struct khv_irqchip *chip = READ_ONCE(vm->irqchip);
+
+	return chip && !chip->split;
+}
+
+/*
+ * Split irqchip: is the EOI of @vector at @apic one the VMM's IOAPIC waits
+ * for? As KVM (api.rst, KVM_EXIT_IOAPIC_EOI): a level-triggered MSI route
+ * of a reserved GSI (one of the VMM's IOAPIC pins) with that vector and
+ * this APIC among its destinations. KVM looks at the routes when they or
+ * the APIC's ID change; khv looks at the EOI, with the same answer unless
+ * the routes changed while the interrupt was in service.
+ */
+bool khv_irqchip_eoi_exits(struct khv_irqchip *chip, struct khv_lapic *apic,
+			   u8 vector)
+{
+	const struct khv_irq_routes *rt = chip->routes;
+	u32 i;
+
+	lockdep_assert_held(&chip->lock);
+	for (i = 0; i < rt->nr; i++) {
+		const struct khv_irq_route *e = &rt->e[i];
+
+		if (e->gsi < chip->nr_reserved && e->type == KVM_IRQ_ROUTING_MSI &&
+		    khv_lapic_msi_eoi(apic, e->msi.addr_lo, e->msi.data, vector))
+			return true;
+	}
+	return false;
 }
 
 void khv_irq_vm_destroy(struct khv_vm *vm)
@@ -463,7 +522,7 @@ long khv_irq_vm_ioctl(struct khv_vm *vm, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case KVM_CREATE_IRQCHIP:
-		return khv_create_irqchip(vm);
+		return khv_create_irqchip(vm, false, 0);
 	case KVM_SET_BOOT_CPU_ID:
 		return khv_set_boot_cpu(vm, arg);
 	case KVM_SIGNAL_MSI:
@@ -497,6 +556,7 @@ long khv_irq_check_extension(long cap)
 	case KVM_CAP_SET_BOOT_CPU_ID:
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_TSC_DEADLINE_TIMER:
+	case KVM_CAP_SPLIT_IRQCHIP:
 		return 1;
 	case KVM_CAP_IRQ_ROUTING:
 		return KHV_MAX_IRQ_ROUTES;

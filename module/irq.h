@@ -39,6 +39,15 @@ struct khv_irqchip {
 	struct khv_vcpu_irq *vcpus[KHV_IRQ_MAX_VCPUS];	/* by creation */
 	unsigned int nr_vcpus;
 	unsigned long kick;		/* vcpus[] to kick after unlocking */
+	/*
+	 * KVM_CAP_SPLIT_IRQCHIP: only the local APICs are here; the IOAPIC,
+	 * the PICs and the PIT are the VMM's, and @ioapic/@pic go unused.
+	 * GSIs below @nr_reserved are the VMM's IOAPIC pins: the EOI of a
+	 * vector a level-triggered MSI route of theirs sends to a vCPU ends
+	 * that vCPU's KVM_RUN with KVM_EXIT_IOAPIC_EOI.
+	 */
+	bool split;
+	u32 nr_reserved;
 };
 
 /* Per vCPU (vcpu->irq). */
@@ -52,12 +61,21 @@ struct khv_vcpu_irq {
 	bool in_guest;			/* between entry checks and exit */
 	int guest_cpu;			/* CPU of that entry */
 	bool vmcs_ready;		/* controls for the irqchip written */
+	/* Split irqchip: KVM_INTERRUPT's ExtINT vector, -1 if none. */
+	int extint;
+	/* Split irqchip: a KVM_EXIT_IOAPIC_EOI for @eoi_vector is due. */
+	bool eoi_exit;
+	u8 eoi_vector;
 };
 
 /* VM fd: the irqchip ioctls and KVM_SET_BOOT_CPU_ID; teardown after the vCPUs. */
 long khv_irq_vm_ioctl(struct khv_vm *vm, unsigned int cmd, unsigned long arg);
 void khv_irq_vm_destroy(struct khv_vm *vm);
 long khv_irq_check_extension(long cap);
+/* KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP), args[0]: the reserved GSIs. */
+int khv_irq_enable_split(struct khv_vm *vm, u64 nr_reserved);
+/* The 8259s (and so a PIT) are in the kernel: KVM_CREATE_IRQCHIP, not split. */
+bool khv_irq_pic_in_kernel(struct khv_vm *vm);
 
 /* vCPU: create (vm->lock held, VMCS set up) and destroy; vCPU ioctls. */
 int khv_irq_vcpu_create(struct khv_vcpu *vcpu);
@@ -82,6 +100,17 @@ void khv_irq_after_exit(struct khv_vcpu *vcpu);
 
 /* A GSI from a device in the kernel (the PIT): @level on all its routes. */
 void khv_irq_set_gsi(struct khv_vm *vm, u32 gsi, bool level);
+
+/*
+ * Split irqchip. khv_irq_interrupt: KVM_INTERRUPT with an in-kernel APIC
+ * (ENXIO with the 8259 in the kernel, EEXIST while one is pending).
+ * khv_irq_ready_for_extint: ready_for_interrupt_injection's APIC half
+ * (no ExtINT pending, LINT0 takes one or the APIC is disabled); true
+ * with the 8259 in the kernel.
+ */
+int khv_irq_interrupt(struct khv_vcpu *vcpu, u8 vector);
+bool khv_irq_ready_for_extint(struct khv_vcpu *vcpu);
+bool khv_irq_split(const struct khv_vcpu *vcpu);
 
 /* Exit handler of HLT (RIP already past it). */
 int khv_irq_halt(struct khv_vcpu *vcpu);
@@ -111,6 +140,8 @@ unsigned long khv_irqchip_lock(struct khv_irqchip *chip);
 void khv_irqchip_unlock(struct khv_irqchip *chip, unsigned long flags);
 int khv_irqchip_deliver(struct khv_irqchip *chip, struct khv_lapic *src,
 			const struct khv_apic_irq *irq);
+bool khv_irqchip_eoi_exits(struct khv_irqchip *chip, struct khv_lapic *apic,
+			   u8 vector);
 void khv_irq_kick_vcpu(struct khv_vcpu_irq *virq);
 
 #endif /* _KHV_IRQ_H */

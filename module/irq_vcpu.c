@@ -4,7 +4,10 @@
  * on lapic.c's model and its timer on an hrtimer, the choice of what to
  * inject at VM entry, HLT and wait-for-SIPI inside the kernel, INIT and
  * SIPI, the xAPIC page, the IOAPIC window and the 8259 ports, the APIC
- * MSRs, and KVM_GET/SET_LAPIC and KVM_GET/SET_MP_STATE.
+ * MSRs, and KVM_GET/SET_LAPIC and KVM_GET/SET_MP_STATE. With a split
+ * irqchip the 8259's place is taken by KVM_INTERRUPT's ExtINT, the IOAPIC
+ * window and the 8259 ports go to the VMM, and EOIs its IOAPIC waits for
+ * end KVM_RUN with KVM_EXIT_IOAPIC_EOI.
  *
  * Injection (SDM 26.5, "Event Injection"): before each entry, with
  * interrupts off, an NMI or the highest-priority interrupt is written as
@@ -74,7 +77,15 @@ static void khv_apic_ipi(struct khv_lapic *apic, const struct khv_apic_irq *irq)
 
 static void khv_apic_eoi(struct khv_lapic *apic, u8 vector)
 {
-	khv_ioapic_eoi(&khv_virq(apic)->chip->ioapic, vector);
+	struct khv_vcpu_irq *virq = khv_virq(apic);
+
+	if (!virq->chip->split) {
+		khv_ioapic_eoi(&virq->chip->ioapic, vector);
+	} else if (khv_irqchip_eoi_exits(virq->chip, apic, vector)) {
+		/* The EOI is this vCPU's own: its next entry exits instead. */
+		virq->eoi_exit = true;
+		virq->eoi_vector = vector;
+	}
 }
 
 static void khv_apic_kick(struct khv_lapic *apic)
@@ -137,6 +148,8 @@ int khv_irq_vcpu_create(struct khv_vcpu *vcpu)
 	khv_lapic_init(&virq->apic, vcpu->id, &khv_apic_ops, virq);
 	virq->apic.tsc_khz = tsc_khz;
 	virq->apic.tsc_deadline_ok = tsc_khz;
+	virq->apic.eoi_every = chip->split;
+	virq->extint = -1;
 
 	flags = khv_irqchip_lock(chip);
 	khv_lapic_reset(&virq->apic, bsp, false);
@@ -183,10 +196,19 @@ static void khv_irq_sync_base(struct khv_vcpu *vcpu)
 		vcpu->apic_base = apic->base;
 }
 
-/* An external interrupt for this CPU: ExtINT from the 8259, or an APIC vector. */
+/* ExtINT: the 8259's INT, or KVM_INTERRUPT's vector with a split irqchip. */
+static bool khv_irq_has_extint(struct khv_vcpu_irq *virq)
+{
+	bool pending = virq->chip->split ? virq->extint >= 0 :
+					   virq->chip->pic.output;
+
+	return pending && khv_lapic_accepts_pic(&virq->apic);
+}
+
+/* An external interrupt for this CPU: ExtINT, or an APIC vector. */
 static bool khv_irq_has_intr(struct khv_vcpu_irq *virq)
 {
-	if (virq->chip->pic.output && khv_lapic_accepts_pic(&virq->apic))
+	if (khv_irq_has_extint(virq))
 		return true;
 	return khv_lapic_pending(&virq->apic) >= 0;
 }
@@ -196,7 +218,12 @@ static u8 khv_irq_take_intr(struct khv_vcpu_irq *virq)
 {
 	int vec;
 
-	if (virq->chip->pic.output && khv_lapic_accepts_pic(&virq->apic))
+	if (khv_irq_has_extint(virq) && virq->chip->split) {
+		vec = virq->extint;
+		virq->extint = -1;
+		return vec;
+	}
+	if (khv_irq_has_extint(virq))
 		return khv_pic_intack(&virq->chip->pic);
 	vec = khv_lapic_pending(&virq->apic);
 	khv_lapic_ack(&virq->apic, vec);
@@ -268,8 +295,53 @@ u32 khv_irq_prepare_entry(struct khv_vcpu *vcpu, unsigned long rflags,
 		else
 			want |= CPU_BASED_INTR_WINDOW_EXITING;
 	}
+	/*
+	 * Split irqchip: the VMM's request_interrupt_window is served (as
+	 * KVM) while it could hand over an ExtINT: none pending, and LINT0
+	 * takes one. khv_events_exit_window() ends KVM_RUN at the window.
+	 */
+	if (virq->chip->split && READ_ONCE(vcpu->run->request_interrupt_window) &&
+	    virq->extint < 0 && khv_lapic_accepts_pic(&virq->apic))
+		want |= CPU_BASED_INTR_WINDOW_EXITING;
 	khv_irqchip_unlock(virq->chip, flags);
 	return want;
+}
+
+bool khv_irq_split(const struct khv_vcpu *vcpu)
+{
+	return vcpu->irq && vcpu->irq->chip->split;
+}
+
+/* As KVM: an ExtINT is accepted whatever LINT0 says, and waits for it. */
+int khv_irq_interrupt(struct khv_vcpu *vcpu, u8 vector)
+{
+	struct khv_vcpu_irq *virq = vcpu->irq;
+	unsigned long flags;
+	int r = 0;
+
+	if (!virq->chip->split)
+		return -ENXIO;	/* the 8259 is in the kernel */
+	flags = khv_irqchip_lock(virq->chip);
+	if (virq->extint >= 0)
+		r = -EEXIST;
+	else
+		virq->extint = vector;
+	khv_irqchip_unlock(virq->chip, flags);
+	return r;
+}
+
+bool khv_irq_ready_for_extint(struct khv_vcpu *vcpu)
+{
+	struct khv_vcpu_irq *virq = vcpu->irq;
+	unsigned long flags;
+	bool ready;
+
+	if (!virq || !virq->chip->split)
+		return true;
+	flags = khv_irqchip_lock(virq->chip);
+	ready = virq->extint < 0 && khv_lapic_accepts_pic(&virq->apic);
+	khv_irqchip_unlock(virq->chip, flags);
+	return ready;
 }
 
 void khv_irq_after_exit(struct khv_vcpu *vcpu)
@@ -363,6 +435,13 @@ int khv_irq_run_check(struct khv_vcpu *vcpu)
 
 	if (!virq)
 		return 1;
+	/* Set by an EOI this thread just emulated (khv_apic_eoi()). */
+	if (virq->eoi_exit) {
+		virq->eoi_exit = false;
+		vcpu->run->exit_reason = KVM_EXIT_IOAPIC_EOI;
+		vcpu->run->eoi.vector = virq->eoi_vector;
+		return 0;
+	}
 	apic = &virq->apic;
 	for (;;) {
 		/* The VMCS is current wherever this thread runs (vcpu_load.c). */
@@ -384,6 +463,7 @@ int khv_irq_run_check(struct khv_vcpu *vcpu)
 					 KVM_MP_STATE_INIT_RECEIVED;
 			apic->sipi_pending = sipi_after;
 			apic->sipi_vector = vector;
+			virq->extint = -1;	/* as KVM's vCPU reset */
 		}
 		sipi = apic->mp_state == KVM_MP_STATE_INIT_RECEIVED &&
 		       apic->sipi_pending;
@@ -457,7 +537,8 @@ bool khv_irq_mmio(struct khv_vcpu *vcpu, u64 gpa, void *data, unsigned int len,
 			khv_lapic_mmio_write(apic, off, val);
 		else if (!write)
 			val = khv_lapic_mmio_read(apic, off, min(len, 4U));
-	} else if (khv_irq_in(gpa, io->base, KHV_IOAPIC_MMIO_SIZE)) {
+	} else if (!virq->chip->split &&
+		   khv_irq_in(gpa, io->base, KHV_IOAPIC_MMIO_SIZE)) {
 		off = gpa - io->base;
 		if (write && !(off & 3))
 			khv_ioapic_write(io, off, val);
@@ -479,7 +560,7 @@ bool khv_irq_pio(struct khv_vcpu *vcpu, u16 port, unsigned int size, bool in,
 	unsigned long flags, mask;
 	u32 val = 0;
 
-	if (!virq || !khv_pic_port(port))
+	if (!virq || virq->chip->split || !khv_pic_port(port))
 		return false;
 	flags = khv_irqchip_lock(virq->chip);
 	/* The 8259 registers are bytes; wider accesses read 0, write nothing. */

@@ -223,6 +223,8 @@ bool khv_lapic_accepts_pic(const struct khv_lapic *apic)
 /*
  * EOI (10.8.5): retires the highest in-service vector. A level-triggered
  * one (TMR set) is broadcast to the IOAPIC, which clears its remote IRR.
+ * With eoi_every (split irqchip) the owner hears of every one: KVM decides
+ * by the VMM's routes there, not by the TMR.
  */
 static void khv_apic_eoi(struct khv_lapic *apic)
 {
@@ -231,7 +233,7 @@ static void khv_apic_eoi(struct khv_lapic *apic)
 	if (vec < 0)
 		return;
 	khv_vec_assign(apic, APIC_ISR, vec, false);
-	if (khv_vec_test(apic, APIC_TMR, vec))
+	if (apic->eoi_every || khv_vec_test(apic, APIC_TMR, vec))
 		apic->ops->eoi(apic, vec);
 }
 
@@ -752,4 +754,14 @@ void khv_msi_to_irq(u32 addr_lo, u32 data, struct khv_apic_irq *irq)
 		.assert = true,
 		.dest = (addr_lo >> 12) & 0xff,
 	};
+}
+
+bool khv_lapic_msi_eoi(const struct khv_lapic *apic, u32 addr_lo, u32 data,
+		       u8 vector)
+{
+	struct khv_apic_irq irq;
+
+	khv_msi_to_irq(addr_lo, data, &irq);
+	return irq.level && irq.vector == vector &&
+	       khv_lapic_match(apic, NULL, &irq);
 }

@@ -57,7 +57,11 @@ struct khv_lapic_ops {
 	void (*timer)(struct khv_lapic *apic, u64 expiry_ns);
 	/* Deliver an IPI this APIC sent (ICR, SELF IPI). */
 	void (*ipi)(struct khv_lapic *apic, const struct khv_apic_irq *irq);
-	/* EOI of a level-triggered vector: tell the IOAPIC. */
+	/*
+	 * EOI of a level-triggered vector (TMR set): tell the IOAPIC. With
+	 * khv_lapic.eoi_every, of every vector: the VMM's IOAPIC of a split
+	 * irqchip decides by its routes (KVM ignores the TMR there).
+	 */
 	void (*eoi)(struct khv_lapic *apic, u8 vector);
 	/* Something new to deliver: wake or interrupt the vCPU. */
 	void (*kick)(struct khv_lapic *apic);
@@ -70,6 +74,7 @@ struct khv_lapic {
 	u32 esr_pending;		/* errors latched by the next ESR write */
 	u32 tsc_khz;			/* guest TSC rate, for TSC deadline */
 	bool tsc_deadline_ok;		/* CPUID offers the TSC-deadline mode */
+	bool eoi_every;			/* ops->eoi for every EOI, not only level */
 	const struct khv_lapic_ops *ops;
 	void *owner;
 
@@ -143,5 +148,12 @@ int khv_lapic_set_state(struct khv_lapic *apic, const void *regs);
 
 /* An MSI (address, data) as an interrupt message (10.11). */
 void khv_msi_to_irq(u32 addr_lo, u32 data, struct khv_apic_irq *irq);
+/*
+ * Would the EOI of @vector here be one of the MSI @addr_lo/@data? True when
+ * the MSI is level-triggered, carries @vector and names this APIC as a
+ * destination (any delivery mode: lowest priority may pick any of them).
+ */
+bool khv_lapic_msi_eoi(const struct khv_lapic *apic, u32 addr_lo, u32 data,
+		       u8 vector);
 
 #endif /* _KHV_LAPIC_H */

@@ -5,7 +5,8 @@
  * matching in every addressing mode, IPIs between four APICs (fixed,
  * lowest priority, NMI, INIT/SIPI, shorthands), the timer in its three
  * modes, software disable, x2APIC MSRs and IA32_APIC_BASE transitions,
- * KVM_GET/SET_LAPIC state and MSI decode. A fake owner stands in for
+ * KVM_GET/SET_LAPIC state, MSI decode and which MSIs a split irqchip's EOI
+ * exit is for (khv_lapic_msi_eoi, eoi_every). A fake owner stands in for
  * irq_vcpu.c: a clock the test moves, and records of what was asked.
  */
 #include <kunit/test.h>
@@ -805,6 +806,61 @@ static void lapic_test_msi(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, irq.x2apic_dest);
 }
 
+/* APIC ID 2, logical flat LDR bit 2 (0x04), xAPIC. */
+struct msi_eoi_case {
+	const char *name;
+	u32 addr, data;
+	u8 vector;
+	bool exits;
+};
+
+static const struct msi_eoi_case msi_eoi_cases[] = {
+	{ "level_physical_hit", 0xfee02000, 0xc051, 0x51, true },
+	{ "level_physical_broadcast", 0xfeeff000, 0xc051, 0x51, true },
+	{ "level_lowest_logical_hit", 0xfee06004, 0xc151, 0x51, true },
+	{ "level_logical_miss", 0xfee03004, 0xc051, 0x51, false },
+	{ "level_physical_other_apic", 0xfee01000, 0xc051, 0x51, false },
+	{ "level_other_vector", 0xfee02000, 0xc052, 0x51, false },
+	{ "edge_same_vector", 0xfee02000, 0x0051, 0x51, false },
+	/* The level bit, not the assert bit, makes it level (KVM's trig_mode). */
+	{ "level_deassert_bit", 0xfee02000, 0x8051, 0x51, true },
+};
+
+static void msi_eoi_desc(const struct msi_eoi_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(msi_eoi, msi_eoi_cases, msi_eoi_desc);
+
+static void lapic_test_msi_eoi(struct kunit *test)
+{
+	const struct msi_eoi_case *c = test->param_value;
+	struct fake_world *w = world_new(test);
+	struct khv_lapic *a = &w->apic[2];
+
+	khv_lapic_mmio_write(a, APIC_LDR, 0x04000000);
+	KUNIT_EXPECT_EQ(test, khv_lapic_msi_eoi(a, c->addr, c->data, c->vector),
+			c->exits);
+}
+
+/* Split irqchip: every EOI reaches the owner, edge or level. */
+static void lapic_test_eoi_every(struct kunit *test)
+{
+	struct fake_world *w = world_new(test);
+	struct khv_lapic *a = &w->apic[0];
+
+	a->eoi_every = true;
+	raise_vec(a, 0x40, false);
+	khv_lapic_ack(a, 0x40);
+	khv_lapic_mmio_write(a, APIC_EOI, 0);
+	KUNIT_EXPECT_EQ(test, w->eois, 1);
+	KUNIT_EXPECT_EQ(test, w->eoi_vector, 0x40);
+	/* Nothing in service: no EOI to report. */
+	khv_lapic_mmio_write(a, APIC_EOI, 0);
+	KUNIT_EXPECT_EQ(test, w->eois, 1);
+}
+
 static struct kunit_case lapic_test_cases[] = {
 	KUNIT_CASE(lapic_test_reset_state),
 	KUNIT_CASE_PARAM(lapic_test_priority, prio_gen_params),
@@ -826,6 +882,8 @@ static struct kunit_case lapic_test_cases[] = {
 	KUNIT_CASE(lapic_test_state),
 	KUNIT_CASE(lapic_test_mmio_sizes),
 	KUNIT_CASE_PARAM(lapic_test_msi, msi_gen_params),
+	KUNIT_CASE_PARAM(lapic_test_msi_eoi, msi_eoi_gen_params),
+	KUNIT_CASE(lapic_test_eoi_every),
 	{}
 };
 

@@ -176,8 +176,8 @@ static int khv_pit_create(struct khv_vm *vm, u32 config)
 	mutex_lock(&vm->lock);
 	if (vm->pit)
 		r = -EEXIST;
-	else if (!READ_ONCE(vm->irqchip))
-		r = -ENOENT;	/* the PIT needs the in-kernel 8259 */
+	else if (!khv_irq_pic_in_kernel(vm))
+		r = -ENOENT;	/* the PIT needs the in-kernel 8259 (not split) */
 	else	/* published whole to vCPUs and ioctls without vm->lock */
 		smp_store_release(&vm->pit, pit);
 	mutex_unlock(&vm->lock);

@@ -469,8 +469,8 @@ static int vm_set_memory_region2(struct khv_vm *vm, const void __user *argp)
  * its RDMSR #GP (userspace reads and writes it either way).
  * KVM_CAP_MAX_VCPU_ID: vCPU ids below args[0] (at most KVM_CAP_MAX_VCPU_ID's
  * answer), fixed once set or once a vCPU exists; setting the same value
- * again succeeds (api.rst 7.32). Flags and capabilities khv cannot enable:
- * EINVAL, as KVM.
+ * again succeeds (api.rst 7.32). KVM_CAP_SPLIT_IRQCHIP: irq.c. Flags and
+ * capabilities khv cannot enable: EINVAL, as KVM.
  */
 static int vm_enable_cap(struct khv_vm *vm, const void __user *argp)
 {
@@ -489,6 +489,8 @@ static int vm_enable_cap(struct khv_vm *vm, const void __user *argp)
 		return 0;
 	case KVM_CAP_X86_USER_SPACE_MSR:
 		return khv_msr_enable_user_space(vm, cap.args[0]);
+	case KVM_CAP_SPLIT_IRQCHIP:		/* irq.c */
+		return khv_irq_enable_split(vm, cap.args[0]);
 	case KVM_CAP_MAX_VCPU_ID:
 		if (cap.args[0] > KHV_MAX_VCPU_ID)
 			return -EINVAL;
