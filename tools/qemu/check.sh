@@ -4,8 +4,9 @@
 # check.sh LABEL: run Debian's QEMU with -accel kvm,kernel-irqchip=off on
 # whatever /dev/kvm is (khv loaded with kvm_alias=1, or kvm_intel) and check
 # each run's exit status and serial output; the *_irqchip cases run with
-# plain -accel kvm, QEMU's default: the in-kernel PIC, IOAPIC, local APIC
-# and PIT (KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2). LABEL (khv, kvm) names the cases
+# plain -accel kvm, QEMU's default: on pc the in-kernel PIC, IOAPIC, local
+# APIC and PIT (KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2), on microvm the split
+# irqchip (KVM_CAP_SPLIT_IRQCHIP: only the local APICs). LABEL (khv, kvm) names the cases
 # and the device in the report. TAP 13 on stdout for plan-lib's "selftest";
 # exit 0 if all passed, 1 if any failed, 4 (skip) without /dev/kvm or QEMU.
 #
@@ -212,6 +213,12 @@ pc pc_hello_irqchip 85 'Hello from a QEMU ROM' -bios "$G/qhello.bin"
 pc pc_pit_irqchip 85 'ticks=0000000a' -bios "$G/qpit.bin" \
 	-global kvm-pit.lost_tick_policy=discard
 pc pc_smp2_irqchip 85 'AP up, count=00000001' -smp 2 -bios "$G/qsmp.bin"
+# microvm's default is the split irqchip (KVM_CAP_SPLIT_IRQCHIP): the local
+# APICs in the kernel, QEMU's own 8259s, IOAPIC and PIT.
+mv microvm_hello_irqchip 0 'Hello from a QEMU ROM' -bios "$G/qhello.bin"
+mv microvm_long_irqchip 0 'long mode, EFER.LMA=1' -bios "$G/qlong.bin"
+mv microvm_pit_irqchip 0 'ticks=0000000a' -bios "$G/qpit.bin"
+mv microvm_smp2_irqchip 0 'AP up, count=00000001' -smp 2 -bios "$G/qsmp.bin"
 ACCEL=kvm,kernel-irqchip=off
 want sigterm_running && signal sigterm_running TERM 1 "$MICROVM" -machine microvm
 want sigkill_running && signal sigkill_running KILL 1 "$MICROVM" -machine microvm
