@@ -97,12 +97,20 @@ pm32:
 	SERIAL_PUTC
 	EXIT_FLAT(PASS_VAL)
 
+/*
+ * The tick that reaches NR_TICKS returns with IF = 0: on a slow host (the
+ * debug kernel) the next tick can be pending at every IRET, and the guest
+ * would take it before it ever got back to its count check.
+ */
 irq0:
 	push %eax
 	incl TICKS
 	mov $0x20, %al			/* non-specific EOI */
 	out %al, $0x20
-	pop %eax
+	cmpl $NR_TICKS, TICKS
+	jb 1f
+	andl $~0x200, 12(%esp)		/* EFLAGS.IF in the IRET frame */
+1:	pop %eax
 	iret
 
 	.balign 8
