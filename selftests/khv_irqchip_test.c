@@ -4,9 +4,10 @@
  * IDT handler from the local APIC timer (one-shot, waking a halted vCPU,
  * and periodic), from another vCPU's IPI, from KVM_IRQ_LINE through the
  * IOAPIC (edge, and level with EOI re-delivery) and through the 8259, and
- * from KVM_SIGNAL_MSI; an AP starts by INIT/SIPI; a halted vCPU leaves
- * KVM_RUN on a signal. Plus the ioctls' refusals and initial state, as
- * kvm_intel answers them. The guests are in guests/irqchip.S.
+ * from KVM_SIGNAL_MSI; one IPI reaches three halted vCPUs of four; an AP
+ * starts by INIT/SIPI; a halted vCPU leaves KVM_RUN on a signal. Plus the
+ * ioctls' refusals and initial state, as kvm_intel answers them. The
+ * guests are in guests/irqchip.S.
  *
  * Each guest runs in its own thread; the main thread triggers interrupts
  * once the guest has set up (IRQ_READY) and, should a guest never report,
@@ -26,6 +27,7 @@
 
 GUEST_DECLARE(irq_count64);
 GUEST_DECLARE(ipi_send64);
+GUEST_DECLARE(ipi_recv64);
 GUEST_DECLARE(sipi_send64);
 GUEST_DECLARE(sipi_ap16);
 GUEST_DECLARE(x2apic64);
@@ -272,6 +274,53 @@ TEST_F_TIMEOUT(irqchip_guest, ipi_between_vcpus, 120)
 	ASSERT_TRUE(runner_join(&r1)) TH_LOG("sender: %s", vcpu_exit_str(v1));
 	EXPECT_EQ(REPORT_DONE, r1.code) TH_LOG("sender: %s", vcpu_exit_str(v1));
 	EXPECT_COUNT(&r0, 1);
+	vm_destroy(vm);
+}
+
+/*
+ * Four vCPUs: vCPU 0 sends one fixed IPI with the all-excluding-self
+ * shorthand once vCPUs 1-3 wait for it in HLT; each of them takes it once.
+ */
+TEST_F_TIMEOUT(irqchip_guest, ipi_broadcast_four_vcpus, 120)
+{
+	struct kvm_mp_state mp = { KVM_MP_STATE_RUNNABLE };
+	struct vm *vm = irq_vm();
+	struct kvm_regs regs;
+	struct runner r[4];
+	struct vcpu *v[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v[i] = vcpu_add(vm, i);
+	vm_load_code(vm, GUEST_CODE(ipi_recv64));
+	for (i = 1; i < 4; i++) {
+		vcpu_set_mode(v[i], MODE_LONG64, GUEST_CODE_GPA);
+		vcpu_get_regs(v[i], &regs);
+		regs.r12 = 0x50;
+		vcpu_set_regs(v[i], &regs);
+		ASSERT_EQ(0, ioctl(v[i]->fd, KVM_SET_MP_STATE, &mp));
+	}
+	load_at(vm, IRQ_CODE2_GPA, GUEST_CODE(ipi_send64));
+	vcpu_set_mode(v[0], MODE_LONG64, IRQ_CODE2_GPA);
+	vcpu_get_regs(v[0], &regs);
+	regs.r12 = 0xc4050;	/* fixed, assert, all excluding self, 0x50 */
+	regs.r13 = 0;
+	regs.r14 = 3;		/* once all three receivers are ready */
+	vcpu_set_regs(v[0], &regs);
+
+	for (i = 0; i < 4; i++)
+		runner_start(&r[i], v[i]);
+	ASSERT_TRUE(runner_join(&r[0])) TH_LOG("sender: %s", vcpu_exit_str(v[0]));
+	EXPECT_EQ(REPORT_DONE, r[0].code) TH_LOG("sender: %s", vcpu_exit_str(v[0]));
+	for (i = 1; i < 4; i++) {
+		ASSERT_TRUE(runner_join(&r[i])) TH_LOG("vCPU %d: %s", i,
+						       vcpu_exit_str(v[i]));
+		ASSERT_EQ(REPORT_VALUE, r[i].code) TH_LOG("vCPU %d: %s", i,
+							 vcpu_exit_str(v[i]));
+		EXPECT_EQ(1ULL, v[i]->regs.rcx) TH_LOG("vCPU %d", i);
+	}
+	/* Not to the sender itself. */
+	EXPECT_EQ(0U, guest_u32(vm, IRQ_PER_APIC_GPA));
 	vm_destroy(vm);
 }
 

@@ -158,16 +158,20 @@ idtr:	.word 0xfff
 GUEST_END(irq_count64)
 
 /*
- * Sends one IPI once the target is ready: waits for IRQ_READY, writes the
- * ICR (destination in R13, low half in R12), reports DONE. Position
- * independent: the test copies it to IRQ_CODE2_GPA.
+ * Sends one IPI once the targets are ready: waits until IRQ_READY is
+ * non-zero and at least R14, writes the ICR (destination in R13, low half
+ * in R12), reports DONE. Position independent: the test copies it to
+ * IRQ_CODE2_GPA.
  */
 GUEST64(ipi_send64)
 	mov $APIC, %esi
 	movl $0x1ff, 0xf0(%rsi)
 1:	pause
-	cmpl $0, IRQ_READY_GPA
+	mov IRQ_READY_GPA, %eax
+	test %eax, %eax
 	je 1b
+	cmp %r14d, %eax
+	jb 1b
 	mov %r13d, %eax
 	shl $24, %eax
 	movl %eax, 0x310(%rsi)
@@ -196,6 +200,44 @@ GUEST64(sipi_send64)
 	REPORT(REPORT_DONE)
 	hlt
 GUEST_END(sipi_send64)
+
+/*
+ * One of several vCPUs that wait for an IPI of vector R12: counts it in its
+ * own u32 at IRQ_PER_APIC_GPA + 4 * APIC ID, adds 1 to IRQ_READY (so a
+ * sender can wait for all of them) and halts until it has one; then reports
+ * REPORT_VALUE with its count in RCX. The vCPUs share the IDT.
+ */
+GUEST64(ipi_recv64)
+	lidt GPA(ipi_recv64, recv_idtr)
+	mov %r12, %rax
+	SET_GATE(GPA(ipi_recv64, recv_handler))
+	mov $APIC, %esi
+	movl $0x1ff, 0xf0(%rsi)			/* SVR: enabled, spurious 0xff */
+	mov 0x20(%rsi), %edi			/* APIC ID in bits 31:24 */
+	shr $24, %edi
+	lea IRQ_PER_APIC_GPA(, %rdi, 4), %rdi
+	lock incl IRQ_READY_GPA
+	/* STI's shadow keeps the IPI from landing between the check and HLT. */
+1:	cli
+	cmpl $0, (%rdi)
+	jne 2f
+	sti
+	hlt
+	jmp 1b
+2:	mov (%rdi), %ecx
+	REPORT(REPORT_VALUE)
+	hlt
+
+/* Returns with IF = 0 (RFLAGS in the frame above RIP, CS). */
+recv_handler:
+	incl (%rdi)
+	andq $~0x200, 16(%rsp)
+	movl $0, 0xb0(%rsi)			/* APIC EOI */
+	iretq
+
+recv_idtr:	.word 0xfff
+	.quad IRQ_IDT_GPA
+GUEST_END(ipi_recv64)
 
 /* The AP's first code, real mode at vector << 12: reports 0x51b1 and CS. */
 GUEST16(sipi_ap16)
