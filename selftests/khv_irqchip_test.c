@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "runner.h"
 #include "vm.h"
 #include "guests/irqchip.inc"
 
@@ -34,19 +35,6 @@ GUEST_DECLARE(x2apic64);
 
 /* Bochs runs the guest kernel at ~10M instructions per second. */
 #define WAIT_SECS	60
-
-static void on_sigusr1(int sig)
-{
-}
-
-/* KVM_RUN must see SIGUSR1 as an interruption (no SA_RESTART). */
-static void install_sigusr1(void)
-{
-	struct sigaction sa = { .sa_handler = on_sigusr1 };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-}
 
 static struct vm *irq_vm(void)
 {
@@ -86,34 +74,6 @@ static void load_at(struct vm *vm, uint64_t gpa, struct guest_code code)
 	vm_write(vm, gpa, code.start, code.end - code.start);
 }
 
-struct runner {
-	struct vcpu *v;
-	pthread_t thread;
-	long code;			/* vcpu_run_report() */
-	int done;
-};
-
-static void *runner_fn(void *arg)
-{
-	struct runner *r = arg;
-
-	/* An AP's first KVM_RUN ends with EAGAIN once INIT wakes it (as KVM). */
-	do
-		r->code = vcpu_run_report(r->v);
-	while (r->code == -1 && r->v->run_err == EAGAIN);
-	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static void runner_start(struct runner *r, struct vcpu *v)
-{
-	memset(r, 0, sizeof(*r));
-	r->v = v;
-	install_sigusr1();
-	if (pthread_create(&r->thread, NULL, runner_fn, r))
-		abort();
-}
-
 /* Polls @gpa until it is non-zero, for at most WAIT_SECS. */
 static bool wait_guest(struct vm *vm, uint64_t gpa)
 {
@@ -143,27 +103,6 @@ static bool wait_count(struct vm *vm, uint32_t n)
 	return false;
 }
 
-/* Joins the vCPU thread; one that did not report in time gets SIGUSR1. */
-static bool runner_join(struct runner *r)
-{
-	bool in_time = false;
-	int i;
-
-	for (i = 0; i < WAIT_SECS * 100; i++) {
-		if (__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
-			in_time = true;
-			break;
-		}
-		usleep(10000);
-	}
-	while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
-		pthread_kill(r->thread, SIGUSR1);
-		usleep(10000);
-	}
-	pthread_join(r->thread, NULL);
-	return in_time;
-}
-
 static int irq_line(struct vm *vm, uint32_t gsi, uint32_t level)
 {
 	struct kvm_irq_level il = { .irq = gsi, .level = level };
@@ -175,7 +114,7 @@ static int irq_line(struct vm *vm, uint32_t gsi, uint32_t level)
 
 /* Runs @v (set up by count_setup) to its report: the number of interrupts. */
 #define EXPECT_COUNT(r, want) do {						\
-	ASSERT_TRUE(runner_join(r)) TH_LOG("no report: %s", vcpu_exit_str((r)->v)); \
+	ASSERT_TRUE(runner_join(r, WAIT_SECS)) TH_LOG("no report: %s", vcpu_exit_str((r)->v)); \
 	ASSERT_EQ(REPORT_VALUE, (r)->code) TH_LOG("%s", vcpu_exit_str((r)->v)); \
 	EXPECT_EQ((uint64_t)(want), (r)->v->regs.rcx);					\
 } while (0)
@@ -198,7 +137,7 @@ TEST_F_TIMEOUT(irqchip_guest, timer_oneshot_wakes_hlt, 120)
 {
 	struct vm *vm = irq_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
-	struct runner r;
+	struct vcpu_runner r;
 
 	count_setup(v, 0x40, 1, IRQF_PIC_OFF | IRQF_APIC_ON | IRQF_TIMER_ONESHOT,
 		    200000);
@@ -230,14 +169,14 @@ TEST_F_TIMEOUT(irqchip_guest, timer_periodic, 120)
 {
 	struct vm *vm = irq_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
-	struct runner r;
+	struct vcpu_runner r;
 	uint64_t t0, ns;
 
 	count_setup(v, 0x41, 5, IRQF_PIC_OFF | IRQF_APIC_ON | IRQF_TIMER_PERIODIC,
 		    PERIODIC_NS);
 	t0 = now_ns();
 	runner_start(&r, v);
-	ASSERT_TRUE(runner_join(&r)) TH_LOG("no report: %s", vcpu_exit_str(v));
+	ASSERT_TRUE(runner_join(&r, WAIT_SECS)) TH_LOG("no report: %s", vcpu_exit_str(v));
 	ns = now_ns() - t0;
 	ASSERT_EQ(REPORT_VALUE, r.code) TH_LOG("%s", vcpu_exit_str(v));
 	/*
@@ -257,7 +196,7 @@ TEST_F_TIMEOUT(irqchip_guest, ipi_between_vcpus, 120)
 	struct vm *vm = irq_vm();
 	struct vcpu *v0 = vcpu_add(vm, 0), *v1 = vcpu_add(vm, 1);
 	struct kvm_regs regs;
-	struct runner r0, r1;
+	struct vcpu_runner r0, r1;
 
 	count_setup(v0, 0x50, 1, IRQF_PIC_OFF | IRQF_APIC_ON, 0);
 	load_at(vm, IRQ_CODE2_GPA, GUEST_CODE(ipi_send64));
@@ -271,7 +210,7 @@ TEST_F_TIMEOUT(irqchip_guest, ipi_between_vcpus, 120)
 
 	runner_start(&r0, v0);
 	runner_start(&r1, v1);
-	ASSERT_TRUE(runner_join(&r1)) TH_LOG("sender: %s", vcpu_exit_str(v1));
+	ASSERT_TRUE(runner_join(&r1, WAIT_SECS)) TH_LOG("sender: %s", vcpu_exit_str(v1));
 	EXPECT_EQ(REPORT_DONE, r1.code) TH_LOG("sender: %s", vcpu_exit_str(v1));
 	EXPECT_COUNT(&r0, 1);
 	vm_destroy(vm);
@@ -286,7 +225,7 @@ TEST_F_TIMEOUT(irqchip_guest, ipi_broadcast_four_vcpus, 120)
 	struct kvm_mp_state mp = { KVM_MP_STATE_RUNNABLE };
 	struct vm *vm = irq_vm();
 	struct kvm_regs regs;
-	struct runner r[4];
+	struct vcpu_runner r[4];
 	struct vcpu *v[4];
 	int i;
 
@@ -310,10 +249,10 @@ TEST_F_TIMEOUT(irqchip_guest, ipi_broadcast_four_vcpus, 120)
 
 	for (i = 0; i < 4; i++)
 		runner_start(&r[i], v[i]);
-	ASSERT_TRUE(runner_join(&r[0])) TH_LOG("sender: %s", vcpu_exit_str(v[0]));
+	ASSERT_TRUE(runner_join(&r[0], WAIT_SECS)) TH_LOG("sender: %s", vcpu_exit_str(v[0]));
 	EXPECT_EQ(REPORT_DONE, r[0].code) TH_LOG("sender: %s", vcpu_exit_str(v[0]));
 	for (i = 1; i < 4; i++) {
-		ASSERT_TRUE(runner_join(&r[i])) TH_LOG("vCPU %d: %s", i,
+		ASSERT_TRUE(runner_join(&r[i], WAIT_SECS)) TH_LOG("vCPU %d: %s", i,
 						       vcpu_exit_str(v[i]));
 		ASSERT_EQ(REPORT_VALUE, r[i].code) TH_LOG("vCPU %d: %s", i,
 							 vcpu_exit_str(v[i]));
@@ -331,7 +270,7 @@ TEST_F_TIMEOUT(irqchip_guest, nmi_ipi, 120)
 	struct vm *vm = irq_vm();
 	struct vcpu *v0 = vcpu_add(vm, 0), *v1 = vcpu_add(vm, 1);
 	struct kvm_regs regs;
-	struct runner r0, r1;
+	struct vcpu_runner r0, r1;
 
 	count_setup(v0, 2, 1, IRQF_PIC_OFF | IRQF_APIC_ON, 0);
 	load_at(vm, IRQ_CODE2_GPA, GUEST_CODE(ipi_send64));
@@ -344,7 +283,7 @@ TEST_F_TIMEOUT(irqchip_guest, nmi_ipi, 120)
 
 	runner_start(&r0, v0);
 	runner_start(&r1, v1);
-	ASSERT_TRUE(runner_join(&r1)) TH_LOG("sender: %s", vcpu_exit_str(v1));
+	ASSERT_TRUE(runner_join(&r1, WAIT_SECS)) TH_LOG("sender: %s", vcpu_exit_str(v1));
 	EXPECT_EQ(REPORT_DONE, r1.code) TH_LOG("sender: %s", vcpu_exit_str(v1));
 	EXPECT_COUNT(&r0, 1);
 	vm_destroy(vm);
@@ -356,7 +295,7 @@ TEST_F_TIMEOUT(irqchip_guest, ioapic_edge_irq_line, 120)
 	struct vm *vm = irq_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
 	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_IOAPIC };
-	struct runner r;
+	struct vcpu_runner r;
 
 	count_setup(v, 0x61, 2, IRQF_PIC_OFF | IRQF_APIC_ON | IRQF_IOAPIC, 5);
 	runner_start(&r, v);
@@ -386,7 +325,7 @@ TEST_F_TIMEOUT(irqchip_guest, ioapic_level_redelivers_on_eoi, 120)
 	struct vm *vm = irq_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
 	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_IOAPIC };
-	struct runner r;
+	struct vcpu_runner r;
 
 	count_setup(v, 0x69, 3, IRQF_PIC_OFF | IRQF_APIC_ON | IRQF_IOAPIC |
 		    IRQF_IOAPIC_LEVEL, 9);
@@ -408,7 +347,7 @@ TEST_F_TIMEOUT(irqchip_guest, pic_irq_line, 120)
 	struct vm *vm = irq_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
 	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_PIC_MASTER };
-	struct runner r;
+	struct vcpu_runner r;
 
 	count_setup(v, IRQ_PIC_BASE + 3, 2, IRQF_PIC_INIT, 0xfff7);
 	runner_start(&r, v);
@@ -443,7 +382,7 @@ TEST_F_TIMEOUT(irqchip_guest, msi, 120)
 			.u.msi = { .address_lo = 0xfee00000, .data = 0x72 },
 		},
 	};
-	struct runner r;
+	struct vcpu_runner r;
 
 	count_setup(v, 0x72, 2, IRQF_PIC_OFF | IRQF_APIC_ON, 0);
 	runner_start(&r, v);
@@ -466,7 +405,7 @@ TEST_F_TIMEOUT(irqchip_guest, init_sipi_starts_ap, 120)
 	struct kvm_mp_state mp;
 	struct kvm_sregs sr;
 	struct kvm_regs regs;
-	struct runner r0, r1;
+	struct vcpu_runner r0, r1;
 
 	ASSERT_EQ(0, ioctl(v0->fd, KVM_GET_MP_STATE, &mp));
 	EXPECT_EQ((uint32_t)KVM_MP_STATE_RUNNABLE, mp.mp_state);
@@ -485,9 +424,9 @@ TEST_F_TIMEOUT(irqchip_guest, init_sipi_starts_ap, 120)
 	usleep(200000);
 	EXPECT_EQ(0, __atomic_load_n(&r1.done, __ATOMIC_ACQUIRE));
 	runner_start(&r0, v0);
-	ASSERT_TRUE(runner_join(&r0)) TH_LOG("BSP: %s", vcpu_exit_str(v0));
+	ASSERT_TRUE(runner_join(&r0, WAIT_SECS)) TH_LOG("BSP: %s", vcpu_exit_str(v0));
 	EXPECT_EQ(REPORT_DONE, r0.code) TH_LOG("BSP: %s", vcpu_exit_str(v0));
-	ASSERT_TRUE(runner_join(&r1)) TH_LOG("AP: %s", vcpu_exit_str(v1));
+	ASSERT_TRUE(runner_join(&r1, WAIT_SECS)) TH_LOG("AP: %s", vcpu_exit_str(v1));
 	ASSERT_EQ(REPORT_VALUE, r1.code) TH_LOG("AP: %s", vcpu_exit_str(v1));
 	EXPECT_EQ(0x51b1ULL, v1->regs.rcx);
 	EXPECT_EQ((uint64_t)IRQ_SIPI_VECTOR << 8, v1->regs.rbx & 0xffff);
@@ -504,7 +443,7 @@ TEST_F_TIMEOUT(irqchip_guest, x2apic_tsc_deadline, 120)
 	struct vm *vm = irq_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
 	struct kvm_sregs sr;
-	struct runner r;
+	struct vcpu_runner r;
 
 	/*
 	 * KVM leaves the TSC-deadline bit out of its supported CPUID: VMMs
@@ -535,7 +474,7 @@ TEST_F_TIMEOUT(irqchip_guest, halt_ends_on_signal, 120)
 	struct vcpu *v = vcpu_add(vm, 0);
 	struct kvm_mp_state mp;
 	struct kvm_regs regs;
-	struct runner r;
+	struct vcpu_runner r;
 	static const char cli_hlt[] = { 0xfa, 0xf4, 0xeb, 0xfd };	/* cli; 1: hlt; jmp 1b */
 
 	vm_write(vm, GUEST_CODE_GPA, cli_hlt, sizeof(cli_hlt));
@@ -544,7 +483,7 @@ TEST_F_TIMEOUT(irqchip_guest, halt_ends_on_signal, 120)
 	usleep(500000);
 	EXPECT_EQ(0, __atomic_load_n(&r.done, __ATOMIC_ACQUIRE));
 	pthread_kill(r.thread, SIGUSR1);
-	runner_join(&r);
+	runner_join(&r, WAIT_SECS);
 	EXPECT_EQ(EINTR, v->run_err);
 	EXPECT_EQ((uint32_t)KVM_EXIT_INTR, v->run->exit_reason);
 	ASSERT_EQ(0, ioctl(v->fd, KVM_GET_MP_STATE, &mp));

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "runner.h"
 #include "vm.h"
 #include "guests/irqchip.inc"
 
@@ -81,59 +82,6 @@ static void guest_setup(struct vcpu *v, struct guest_code code, uint8_t vector,
 	regs.r14 = flags;
 	regs.rflags = rflags;
 	vcpu_set_regs(v, &regs);
-}
-
-static void on_sigusr1(int sig)
-{
-}
-
-struct runner {
-	struct vcpu *v;
-	pthread_t thread;
-	long code;
-	int done;
-};
-
-static void *runner_fn(void *arg)
-{
-	struct runner *r = arg;
-
-	r->code = vcpu_run_report(r->v);
-	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static void runner_start(struct runner *r, struct vcpu *v)
-{
-	struct sigaction sa = { .sa_handler = on_sigusr1 };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: KVM_RUN ends */
-	memset(r, 0, sizeof(*r));
-	r->v = v;
-	if (pthread_create(&r->thread, NULL, runner_fn, r))
-		abort();
-}
-
-/* Joins the vCPU thread, after @wait_secs signalling it until it returns. */
-static bool runner_join(struct runner *r, int wait_secs)
-{
-	bool in_time = false;
-	int i;
-
-	for (i = 0; i < wait_secs * 100; i++) {
-		if (__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
-			in_time = true;
-			break;
-		}
-		usleep(10000);
-	}
-	while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
-		pthread_kill(r->thread, SIGUSR1);
-		usleep(10000);
-	}
-	pthread_join(r->thread, NULL);
-	return in_time;
 }
 
 static int irq_line(struct vm *vm, uint32_t gsi, uint32_t level)
@@ -307,7 +255,7 @@ TEST_F_TIMEOUT(split_guest, msi_and_irq_line, 120)
 	struct vcpu *v = vcpu_add(vm, 0);
 	struct kvm_msi msi = { .address_lo = 0xfee00000, .data = 0x72 };
 	struct routes rt = { 0 };
-	struct runner r;
+	struct vcpu_runner r;
 
 	route_msi(&rt, 5, 0x72);
 	ASSERT_EQ(0, ioctl(vm->fd, KVM_SET_GSI_ROUTING, &rt));
@@ -361,7 +309,7 @@ TEST_F_TIMEOUT(split_guest, extint_waits_for_lint0, 120)
 {
 	struct vm *vm = split_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
-	struct runner r;
+	struct vcpu_runner r;
 
 	guest_setup(v, GUEST_CODE(extint64), 0x35, 1, 0, 0x2);
 	set_lvt0(v, 0x10700);
@@ -393,7 +341,7 @@ TEST_F_TIMEOUT(split_guest, level_eoi_exit, 120)
 	struct vm *vm = split_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
 	struct routes rt = { 0 };
-	struct runner r;
+	struct vcpu_runner r;
 
 	route_msi(&rt, 9, 0xc069);		/* level, assert, vector 0x69 */
 	ASSERT_EQ(0, ioctl(vm->fd, KVM_SET_GSI_ROUTING, &rt));
@@ -422,7 +370,7 @@ TEST_F_TIMEOUT(split_guest, eoi_no_exit, 120)
 	struct vm *vm = split_vm();
 	struct vcpu *v = vcpu_add(vm, 0);
 	struct routes rt = { 0 };
-	struct runner r;
+	struct vcpu_runner r;
 
 	route_msi(&rt, NR_RESERVED, 0xc06a);	/* level, not reserved */
 	route_msi(&rt, 10, 0x006a);		/* edge, reserved */
